@@ -1,0 +1,607 @@
+"""nogil kernels of the 2-D transposed convolution.
+
+Design
+------
+Stride-phase ("sub-pixel") decomposition.  Output row ``oh`` belongs to the row phase
+``r = (oh + top) mod sh`` and to the phase row ``q = (oh + top) div sh``; it receives exactly
+the kernel rows ``kh`` with ``kh*dh = r (mod sh)``, from input row ``ih = q - off(kh)``,
+``off(kh) = (kh*dh - r) / sh``.  Columns likewise.  So each (row phase, column phase) pair is
+an ordinary stride-1 correlation of the input with a sub-kernel, computed as a GEMM:
+
+    Ct[co, m] = sum_k  Wp[co, k] * A[m, k]        k = (tap, ci),  m = (image, q, p)
+
+* What is parallel: tasks = (row phase, column phase, group, output-channel chunk,
+  image block, q band, p band).  Every output element belongs to exactly one task, so tasks
+  write disjoint outputs, need no synchronisation, and the result is bit-identical for any
+  thread count (the tiling never depends on the thread count).
+* What is contiguous: ``A`` is pixel-major (each row one output pixel, its taps' channels
+  side by side), gathered with ``memcpy`` runs of channels from a pixel-major source: the
+  input itself for NHWC, a per-task transposed copy of the input tile for NCHW.  ``Wp`` is
+  the weight repacked once per call, per phase: ``[group][phase][co][tap][ci]``.
+* Fast path: a phase tile with a single tap whose input rows are all in bounds and whose
+  columns are the whole input row (kernel == stride, as in U-Net) multiplies straight from
+  the input: no gather at all.
+* Scratch per thread is bounded (tile sizes capped by element budgets) and never grows
+  with the batch size or the kernel area.  BLAS runs single-threaded inside the tasks (the
+  Python caller holds scipy's BLAS at one thread).
+* The epilogue adds the bias and applies the activation while scattering the tile to its
+  strided output positions: no second pass.
+"""
+from cython cimport floating
+from cython.parallel cimport prange
+from libc.stdlib cimport malloc, free, qsort
+from libc.string cimport memcpy, memset
+from libc.math cimport exp, tanh, expf, tanhf
+from scipy.linalg.cython_blas cimport sgemm, dgemm
+
+from _openmp cimport omp_get_thread_num
+
+cdef extern from *:
+    # Defined by setup.py: the Cython that generated this module.
+    const char *CONVT_CYTHON_VERSION
+
+__cython_version__ = CONVT_CYTHON_VERSION.decode()
+
+# Element budgets of the per-thread scratch buffers (elements, not bytes), tile limits,
+# and the work below which a call runs on one thread (no pool start-up at all).
+cdef enum:
+    BUDGET_A = 1 << 18
+    BUDGET_T = 1 << 18
+    KT_MAX = 1024
+    NC_MAX = 1024
+    M_MAX = 2048
+    M_MIN = 16
+    MIN_TASKS = 8
+    SERIAL_FLOPS = 1 << 21
+
+cdef enum Act:
+    ACT_NONE = 0
+    ACT_RELU = 1
+    ACT_LEAKY = 2
+    ACT_SIGMOID = 3
+    ACT_TANH = 4
+
+
+ctypedef struct Axis:
+    # One spatial axis of the problem, with its phase tables.
+    Py_ssize_t n_in, n_out, k, s, d, pad   # input size, output size, kernel, stride, dilation, leading pad
+    Py_ssize_t nph                         # phases that own at least one tap
+    Py_ssize_t lo, hi                      # union of the phases' q ranges, [lo, hi)
+    Py_ssize_t max_off                     # largest tap offset
+    Py_ssize_t *ph_r                       # [nph] residue of the phase
+    Py_ssize_t *ph_tap0                    # [nph] first tap of the phase in tap_k/tap_off
+    Py_ssize_t *ph_ntap                    # [nph] taps of the phase
+    Py_ssize_t *ph_qlo                     # [nph] q range of the phase, [qlo, qhi)
+    Py_ssize_t *ph_qhi
+    Py_ssize_t *tap_k                      # [k] kernel index, grouped by phase, offset increasing
+    Py_ssize_t *tap_off                    # [k] input offset of the tap
+
+
+ctypedef struct Plan:
+    Axis ah, aw
+    Py_ssize_t N, Cin, Cout, G, Cig, Cog
+    bint nhwc
+    int act
+    double slope
+    # tiling
+    Py_ssize_t nco, n_co            # output channels per task, chunks
+    Py_ssize_t nb, bq, bp           # images, q rows, p cols per tile
+    Py_ssize_t n_ib, n_qb, n_pb     # tile counts
+    Py_ssize_t kc                   # input channels per K chunk
+    Py_ssize_t tpc                  # taps per K chunk (kc == Cig) or 1
+    Py_ssize_t ntasks
+    Py_ssize_t size_a, size_t, size_c   # per-thread scratch, elements
+    bint prefill                    # some phases own no taps: write bias everywhere first
+
+
+cdef inline Py_ssize_t floor_div(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    # Python's a // b for b > 0 (C division truncates toward zero).
+    if a >= 0:
+        return a / b
+    return -((-a + b - 1) / b)
+
+
+cdef inline Py_ssize_t ceil_div(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    return -floor_div(-a, b)
+
+
+cdef inline Py_ssize_t imin(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    return a if a < b else b
+
+
+cdef inline Py_ssize_t imax(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    return a if a > b else b
+
+
+ctypedef struct TapKey:
+    Py_ssize_t r, k
+
+
+cdef int _cmp_tap(const void *a, const void *b) noexcept nogil:
+    cdef const TapKey *x = <const TapKey *> a
+    cdef const TapKey *y = <const TapKey *> b
+    if x.r != y.r:
+        return -1 if x.r < y.r else 1
+    if x.k != y.k:
+        return -1 if x.k < y.k else 1
+    return 0
+
+
+cdef int axis_init(Axis *ax, Py_ssize_t n_in, Py_ssize_t n_out, Py_ssize_t k,
+                   Py_ssize_t s, Py_ssize_t d, Py_ssize_t pad) noexcept nogil:
+    """Build the phase tables of one axis.  Returns -1 when malloc fails.
+
+    Kernel index a lands on residue r = (a*d) mod s with offset (a*d) div s; a phase r
+    covers q in [ceil((pad - r)/s), floor((n_out - 1 - r + pad)/s) + 1).
+    """
+    cdef Py_ssize_t a, i, r, j
+    cdef TapKey *keys
+    ax.n_in = n_in; ax.n_out = n_out; ax.k = k; ax.s = s; ax.d = d; ax.pad = pad
+    ax.ph_r = <Py_ssize_t *> malloc(5 * k * sizeof(Py_ssize_t))
+    ax.tap_k = <Py_ssize_t *> malloc(2 * k * sizeof(Py_ssize_t))
+    keys = <TapKey *> malloc(k * sizeof(TapKey))
+    if ax.ph_r == NULL or ax.tap_k == NULL or keys == NULL:
+        free(ax.ph_r); free(ax.tap_k); free(keys)
+        ax.ph_r = NULL; ax.tap_k = NULL
+        return -1
+    ax.ph_tap0 = ax.ph_r + k
+    ax.ph_ntap = ax.ph_r + 2 * k
+    ax.ph_qlo = ax.ph_r + 3 * k
+    ax.ph_qhi = ax.ph_r + 4 * k
+    ax.tap_off = ax.tap_k + k
+    for a in range(k):
+        keys[a].r = (a * d) % s
+        keys[a].k = a
+    qsort(keys, k, sizeof(TapKey), _cmp_tap)
+    ax.nph = 0
+    ax.max_off = 0
+    ax.lo = 0
+    ax.hi = 0
+    for i in range(k):
+        r = keys[i].r
+        ax.tap_k[i] = keys[i].k
+        ax.tap_off[i] = (keys[i].k * d) / s
+        ax.max_off = imax(ax.max_off, ax.tap_off[i])
+        if ax.nph == 0 or ax.ph_r[ax.nph - 1] != r:
+            j = ax.nph
+            ax.ph_r[j] = r
+            ax.ph_tap0[j] = i
+            ax.ph_ntap[j] = 0
+            ax.ph_qlo[j] = ceil_div(pad - r, s)
+            ax.ph_qhi[j] = imax(ax.ph_qlo[j], floor_div(n_out - 1 - r + pad, s) + 1)
+            if j == 0:
+                ax.lo = ax.ph_qlo[j]
+                ax.hi = ax.ph_qhi[j]
+            else:
+                ax.lo = imin(ax.lo, ax.ph_qlo[j])
+                ax.hi = imax(ax.hi, ax.ph_qhi[j])
+            ax.nph += 1
+        ax.ph_ntap[ax.nph - 1] += 1
+    free(keys)
+    return 0
+
+
+cdef void axis_free(Axis *ax) noexcept nogil:
+    free(ax.ph_r)
+    free(ax.tap_k)
+    ax.ph_r = NULL
+    ax.tap_k = NULL
+
+
+cdef inline void prune(const Axis *ax, Py_ssize_t ph, Py_ssize_t q0, Py_ssize_t q1,
+                       Py_ssize_t *j0, Py_ssize_t *j1) noexcept nogil:
+    """Taps [j0, j1) of phase ``ph`` that reach an input row for some q in [q0, q1).
+
+    Tap offsets increase with j, and a tap helps iff q - off lands in [0, n_in) for some q,
+    i.e. off in [q0 - n_in + 1, q1 - 1].
+    """
+    cdef Py_ssize_t t0 = ax.ph_tap0[ph]
+    cdef Py_ssize_t n = ax.ph_ntap[ph]
+    cdef Py_ssize_t a = 0, b = n
+    while a < n and ax.tap_off[t0 + a] < q0 - ax.n_in + 1:
+        a += 1
+    while b > a and ax.tap_off[t0 + b - 1] > q1 - 1:
+        b -= 1
+    j0[0] = a
+    j1[0] = b
+
+
+cdef inline floating activate(floating v, int act, floating slope) noexcept nogil:
+    if act == ACT_RELU:
+        # v < 0 -> 0, NaN stays NaN (a comparison with NaN is false)
+        return 0 if v < 0 else v
+    if act == ACT_LEAKY:
+        return v * slope if v < 0 else v
+    if act == ACT_SIGMOID:
+        if floating is float:
+            return 1.0 / (1.0 + expf(-v))
+        else:
+            return 1.0 / (1.0 + exp(-v))
+    if act == ACT_TANH:
+        if floating is float:
+            return tanhf(v)
+        else:
+            return tanh(v)
+    return v
+
+
+cdef inline void gemm(char *ta, char *tb, int m, int n, int k, floating alpha,
+                      const floating *a, int lda, const floating *b, int ldb,
+                      floating beta, floating *c, int ldc) noexcept nogil:
+    # Column-major BLAS through scipy's nogil facade; one fused entry point.
+    if floating is float:
+        sgemm(ta, tb, &m, &n, &k, &alpha, <float *> a, &lda, <float *> b, &ldb,
+              &beta, c, &ldc)
+    else:
+        dgemm(ta, tb, &m, &n, &k, &alpha, <double *> a, &lda, <double *> b, &ldb,
+              &beta, c, &ldc)
+
+
+cdef void make_plan(Plan *p) noexcept nogil:
+    """Choose the tiling.  Depends on the problem only, never on the thread count."""
+    cdef Py_ssize_t qtot = imax(0, p.ah.hi - p.ah.lo)
+    cdef Py_ssize_t ptot = imax(0, p.aw.hi - p.aw.lo)
+    cdef Py_ssize_t per_img = qtot * ptot
+    cdef Py_ssize_t kt, mt, base_tasks, total, want_tiles, rows_t, cols_t, maxtaps, i
+
+    p.nco = imin(p.Cog, NC_MAX)
+    p.n_co = ceil_div(p.Cog, p.nco) if p.Cog > 0 else 0
+    # K chunking: whole channel groups over runs of taps, or channel chunks of one tap.
+    if p.Cig <= KT_MAX:
+        p.kc = p.Cig
+        p.tpc = imax(1, KT_MAX / imax(1, p.Cig))
+    else:
+        p.kc = KT_MAX
+        p.tpc = 1
+    maxtaps = 0
+    for i in range(p.aw.nph):
+        maxtaps = imax(maxtaps, p.aw.ph_ntap[i])
+    kt = imax(1, imin(p.tpc, maxtaps) * p.kc)
+    # Pixels per tile: within the A budget, then split further until there are enough tiles.
+    mt = imax(M_MIN, imin(M_MAX, BUDGET_A / kt))
+    base_tasks = p.ah.nph * p.aw.nph * p.G * p.n_co
+    total = p.N * per_img
+    if base_tasks > 0 and total > 0:
+        want_tiles = ceil_div(MIN_TASKS, base_tasks)
+        if total / mt < want_tiles:
+            mt = imax(M_MIN, total / want_tiles)
+    if per_img == 0:
+        p.bq = 1; p.bp = 1; p.nb = 1
+    elif per_img <= mt:
+        p.bq = qtot; p.bp = ptot; p.nb = imax(1, imin(p.N, mt / per_img))
+    elif ptot <= mt:
+        p.bp = ptot; p.bq = imax(1, mt / ptot); p.nb = 1
+    else:
+        p.bp = mt; p.bq = 1; p.nb = 1
+    p.n_ib = ceil_div(p.N, p.nb) if p.N > 0 else 0
+    p.n_qb = ceil_div(qtot, p.bq) if qtot > 0 else 0
+    p.n_pb = ceil_div(ptot, p.bp) if ptot > 0 else 0
+    p.ntasks = base_tasks * p.n_ib * p.n_qb * p.n_pb
+    # NCHW stages a pixel-major copy of the input tile; cap it by narrowing the channel chunk.
+    if not p.nhwc:
+        rows_t = imin(p.ah.n_in, p.bq + p.ah.max_off)
+        cols_t = imin(p.aw.n_in, p.bp + p.aw.max_off)
+        if p.nb * rows_t * cols_t * p.kc > BUDGET_T and p.kc > 1:
+            p.kc = imax(1, BUDGET_T / imax(1, p.nb * rows_t * cols_t))
+            if p.kc < p.Cig:
+                p.tpc = 1
+        p.size_t = imax(1, p.nb * rows_t * cols_t * p.kc)
+    else:
+        p.size_t = 0
+    kt = imax(1, imin(p.tpc, maxtaps) * p.kc)
+    p.size_a = imax(1, p.nb * p.bq * p.bp * kt)
+    p.size_c = imax(1, p.nb * p.bq * p.bp * p.nco)
+    p.prefill = p.ah.nph < p.ah.s or p.aw.nph < p.aw.s
+
+
+cdef void pack_weight(const floating *w, floating *wp, const Plan *p,
+                      Py_ssize_t g, Py_ssize_t co) noexcept nogil:
+    """Wp[g][phase_h][phase_w][co][jh][jw][ci] = w[g*Cig + ci][co][kh(jh)][kw(jw)].
+
+    Phase block (ih, iw) of group g starts at
+    (g*Cog*KH*KW + tap0_h[ih]*KW*Cog + nth[ih]*tap0_w[iw]*Cog) * Cig.
+    """
+    cdef Py_ssize_t ih, iw, jh, jw, ci, kh, kw, base, kph, nth, ntw
+    cdef Py_ssize_t KH = p.ah.k, KW = p.aw.k, Cig = p.Cig, Cog = p.Cog
+    cdef floating *dst
+    for ih in range(p.ah.nph):
+        nth = p.ah.ph_ntap[ih]
+        for iw in range(p.aw.nph):
+            ntw = p.aw.ph_ntap[iw]
+            kph = nth * ntw * Cig
+            base = (g * Cog * KH * KW + p.ah.ph_tap0[ih] * KW * Cog
+                    + nth * p.aw.ph_tap0[iw] * Cog) * Cig
+            dst = wp + base + co * kph
+            for jh in range(nth):
+                kh = p.ah.tap_k[p.ah.ph_tap0[ih] + jh]
+                for jw in range(ntw):
+                    kw = p.aw.tap_k[p.aw.ph_tap0[iw] + jw]
+                    for ci in range(Cig):
+                        dst[(jh * ntw + jw) * Cig + ci] = w[(((g * Cig + ci) * Cog + co) * KH + kh) * KW + kw]
+
+
+cdef void fill_bias(floating *out, const floating *bias, const Plan *p,
+                    Py_ssize_t n, Py_ssize_t row) noexcept nogil:
+    """Output row ``row`` of image ``n`` (all channels) = act(bias)."""
+    cdef Py_ssize_t c, j, Ho = p.ah.n_out, Wo = p.aw.n_out, Cout = p.Cout
+    cdef floating v, slope = <floating> p.slope
+    cdef floating *o
+    if p.nhwc:
+        o = out + (n * Ho + row) * Wo * Cout
+        for c in range(Cout):
+            v = activate(<floating> (bias[c] if bias != NULL else 0), p.act, slope)
+            for j in range(Wo):
+                o[j * Cout + c] = v
+    else:
+        for c in range(Cout):
+            v = activate(<floating> (bias[c] if bias != NULL else 0), p.act, slope)
+            o = out + ((n * Cout + c) * Ho + row) * Wo
+            for j in range(Wo):
+                o[j] = v
+
+
+cdef void stage_nchw(const floating *x, floating *t, const Plan *p, Py_ssize_t n0,
+                     Py_ssize_t nimg, Py_ssize_t cbase, Py_ssize_t kc,
+                     Py_ssize_t r0, Py_ssize_t r1, Py_ssize_t c0, Py_ssize_t c1) noexcept nogil:
+    """t[img][r - r0][c - c0][ci] = x[n0 + img][cbase + ci][r][c]  (pixel-major tile)."""
+    cdef Py_ssize_t img, ci, r, c, H = p.ah.n_in, W = p.aw.n_in
+    cdef Py_ssize_t nr = r1 - r0, nc = c1 - c0
+    cdef const floating *src
+    cdef floating *dst
+    for img in range(nimg):
+        for ci in range(kc):
+            for r in range(nr):
+                src = x + (((n0 + img) * p.Cin + cbase + ci) * H + r0 + r) * W + c0
+                dst = t + ((img * nr + r) * nc) * kc + ci
+                for c in range(nc):
+                    dst[c * kc] = src[c]
+
+
+cdef void run_task(const floating *x, const floating *wp, const floating *bias,
+                   floating *out, const Plan *p, Py_ssize_t task,
+                   floating *sa, floating *st, floating *sc) noexcept nogil:
+    """Compute every output element of one task (see the module Design)."""
+    cdef const Axis *ah = &p.ah
+    cdef const Axis *aw = &p.aw
+    cdef Py_ssize_t t = task
+    cdef Py_ssize_t ipw, iph, g, ico, ib, iqb, ipb
+    ipb = t % p.n_pb; t = t / p.n_pb
+    iqb = t % p.n_qb; t = t / p.n_qb
+    ib = t % p.n_ib; t = t / p.n_ib
+    ico = t % p.n_co; t = t / p.n_co
+    g = t % p.G; t = t / p.G
+    ipw = t % aw.nph; t = t / aw.nph
+    iph = t
+
+    cdef Py_ssize_t H = ah.n_in, W = aw.n_in, Ho = ah.n_out, Wo = aw.n_out
+    cdef Py_ssize_t Cin = p.Cin, Cout = p.Cout, Cig = p.Cig, Cog = p.Cog
+    cdef Py_ssize_t n0 = ib * p.nb, nimg = imin(p.nb, p.N - n0)
+    cdef Py_ssize_t co0 = ico * p.nco, nco = imin(p.nco, Cog - co0)
+    # This phase's q and p ranges inside the tile.
+    cdef Py_ssize_t qa = imax(ah.lo + iqb * p.bq, ah.ph_qlo[iph])
+    cdef Py_ssize_t qb = imin(imin(ah.lo + (iqb + 1) * p.bq, ah.hi), ah.ph_qhi[iph])
+    cdef Py_ssize_t pa = imax(aw.lo + ipb * p.bp, aw.ph_qlo[ipw])
+    cdef Py_ssize_t pb = imin(imin(aw.lo + (ipb + 1) * p.bp, aw.hi), aw.ph_qhi[ipw])
+    if qa >= qb or pa >= pb or nimg <= 0 or nco <= 0:
+        return
+    cdef Py_ssize_t nq = qb - qa, npx = pb - pa
+    cdef Py_ssize_t M = nimg * nq * npx
+    cdef Py_ssize_t jh0, jh1, jw0, jw1
+    prune(ah, iph, qa, qb, &jh0, &jh1)
+    prune(aw, ipw, pa, pb, &jw0, &jw1)
+
+    cdef Py_ssize_t nth = ah.ph_ntap[iph], ntw = aw.ph_ntap[ipw]
+    cdef Py_ssize_t kph = nth * ntw * Cig
+    cdef const floating *wblk = wp + (g * Cog * ah.k * aw.k + ah.ph_tap0[iph] * aw.k * Cog
+                                      + nth * aw.ph_tap0[ipw] * Cog) * Cig + co0 * kph
+    cdef Py_ssize_t offh, offw, jh, jw, jwa, jwb, c0, kc, kt, ci
+    cdef Py_ssize_t img, q, pp, m, ih, iw, co, oh, ow, pix
+    cdef Py_ssize_t r0 = 0, r1 = 0, cc0 = 0, cc1 = 0, nr = 0, ncol = 0
+    cdef floating zero = 0, one = 1, beta = 0, slope = <floating> p.slope, v, b
+    cdef bint direct, any_k = False
+    cdef const floating *src
+    cdef const floating *amat
+    cdef floating *dst
+    cdef floating *o
+    cdef int lda
+
+    # ---- fast path: one tap, whole input rows, all in bounds: multiply from the input ----
+    direct = False
+    if jh1 - jh0 == 1 and jw1 - jw0 == 1:
+        offh = ah.tap_off[ah.ph_tap0[iph] + jh0]
+        offw = aw.tap_off[aw.ph_tap0[ipw] + jw0]
+        if (pa - offw == 0 and pb - offw == W and qa - offh >= 0 and qb - offh <= H):
+            if p.nhwc:
+                direct = (nimg == 1 or nq == H) and Cin < 2147483647
+            else:
+                direct = nimg == 1 and H * W < 2147483647
+    if direct:
+        c0 = 0
+        while c0 < Cig:
+            kc = imin(KT_MAX, Cig - c0)
+            if p.nhwc:
+                amat = x + ((n0 * H + qa - offh) * W) * Cin + g * Cig + c0
+                gemm("T", "N", <int> M, <int> nco, <int> kc, one, amat, <int> Cin,
+                     wblk + (jh0 * ntw + jw0) * Cig + c0, <int> kph, beta, sc, <int> M)
+            else:
+                amat = x + ((n0 * Cin + g * Cig + c0) * H + qa - offh) * W
+                gemm("N", "N", <int> M, <int> nco, <int> kc, one, amat, <int> (H * W),
+                     wblk + (jh0 * ntw + jw0) * Cig + c0, <int> kph, beta, sc, <int> M)
+            beta = one
+            any_k = True
+            c0 += kc
+    else:
+        c0 = 0
+        while c0 < Cig and jh0 < jh1 and jw0 < jw1:
+            kc = imin(p.kc, Cig - c0)
+            if not p.nhwc:
+                # Rows/cols of the input this tile can touch, staged pixel-major.
+                r0 = imax(0, qa - ah.tap_off[ah.ph_tap0[iph] + jh1 - 1])
+                r1 = imin(H, qb - ah.tap_off[ah.ph_tap0[iph] + jh0])
+                cc0 = imax(0, pa - aw.tap_off[aw.ph_tap0[ipw] + jw1 - 1])
+                cc1 = imin(W, pb - aw.tap_off[aw.ph_tap0[ipw] + jw0])
+                if r1 <= r0 or cc1 <= cc0:
+                    break
+                nr = r1 - r0
+                ncol = cc1 - cc0
+                stage_nchw(x, st, p, n0, nimg, g * Cig + c0, kc, r0, r1, cc0, cc1)
+            for jh in range(jh0, jh1):
+                offh = ah.tap_off[ah.ph_tap0[iph] + jh]
+                jwa = jw0
+                while jwa < jw1:
+                    jwb = imin(jw1, jwa + (p.tpc if kc == Cig else 1))
+                    kt = (jwb - jwa) * kc
+                    # Gather A[m][(jw - jwa)*kc + ci] for m = (img, q, p).
+                    m = 0
+                    for img in range(nimg):
+                        for q in range(qa, qb):
+                            ih = q - offh
+                            for pp in range(pa, pb):
+                                dst = sa + m * kt
+                                for jw in range(jwa, jwb):
+                                    iw = pp - aw.tap_off[aw.ph_tap0[ipw] + jw]
+                                    if ih < 0 or ih >= H or iw < 0 or iw >= W:
+                                        memset(dst, 0, kc * sizeof(floating))
+                                    else:
+                                        if p.nhwc:
+                                            src = x + (((n0 + img) * H + ih) * W + iw) * Cin + g * Cig + c0
+                                        else:
+                                            src = st + ((img * nr + ih - r0) * ncol + iw - cc0) * kc
+                                        memcpy(dst, src, kc * sizeof(floating))
+                                    dst += kc
+                                m += 1
+                    gemm("T", "N", <int> M, <int> nco, <int> kt, one, sa, <int> kt,
+                         wblk + (jh * ntw + jwa) * Cig + c0, <int> kph, beta, sc, <int> M)
+                    beta = one
+                    any_k = True
+                    jwa = jwb
+            c0 += kc
+
+    # ---- epilogue: bias + activation, scattered to the strided output positions ----
+    cdef Py_ssize_t rh = ah.ph_r[iph], rw = aw.ph_r[ipw]
+    for co in range(nco):
+        b = bias[g * Cog + co0 + co] if bias != NULL else zero
+        m = 0
+        for img in range(nimg):
+            for q in range(qa, qb):
+                oh = q * ah.s + rh - ah.pad
+                if p.nhwc:
+                    o = out + (((n0 + img) * Ho + oh) * Wo) * Cout + g * Cog + co0 + co
+                    for pp in range(pa, pb):
+                        v = (sc[co * M + m] if any_k else zero) + b
+                        o[(pp * aw.s + rw - aw.pad) * Cout] = activate(v, p.act, slope)
+                        m += 1
+                else:
+                    o = out + (((n0 + img) * Cout + g * Cog + co0 + co) * Ho + oh) * Wo
+                    for pp in range(pa, pb):
+                        v = (sc[co * M + m] if any_k else zero) + b
+                        o[pp * aw.s + rw - aw.pad] = activate(v, p.act, slope)
+                        m += 1
+
+
+cdef int run_impl(const floating *x, const floating *w, const floating *bias,
+                  floating *out, Plan *p, int nthreads) noexcept nogil:
+    """Pack the weight, optionally prefill, then run every task.  0 or -1 (malloc)."""
+    cdef Py_ssize_t wsize = p.G * p.Cog * p.Cig * p.ah.k * p.aw.k
+    cdef Py_ssize_t per_thread = p.size_a + p.size_t + p.size_c
+    cdef Py_ssize_t i, t, tid
+    cdef floating *wp = <floating *> malloc(imax(1, wsize) * sizeof(floating))
+    cdef floating *scratch = <floating *> malloc(imax(1, per_thread * nthreads) * sizeof(floating))
+    cdef floating *sa
+    if wp == NULL or scratch == NULL:
+        free(wp); free(scratch)
+        return -1
+    for i in prange(p.G * p.Cog, schedule="static", num_threads=nthreads):
+        pack_weight(w, wp, p, i / p.Cog, i % p.Cog)
+    if p.prefill:
+        for i in prange(p.N * p.ah.n_out, schedule="static", num_threads=nthreads):
+            fill_bias(out, bias, p, i / p.ah.n_out, i % p.ah.n_out)
+    for t in prange(p.ntasks, schedule="dynamic", num_threads=nthreads):
+        tid = omp_get_thread_num()
+        sa = scratch + tid * per_thread
+        run_task(x, wp, bias, out, p, t, sa, sa + p.size_a, sa + p.size_a + p.size_t)
+    free(wp)
+    free(scratch)
+    return 0
+
+
+def conv_transpose2d_run(const floating[:, :, :, ::1] x not None,    # IN  NCHW or NHWC
+                         const floating[:, :, :, ::1] w not None,    # IN  (C_in, C_out/g, KH, KW)
+                         const floating[::1] bias,                   # IN  (C_out,) or None
+                         floating[:, :, :, ::1] out not None,        # OUT NCHW or NHWC
+                         bint nhwc, Py_ssize_t groups,
+                         Py_ssize_t sh, Py_ssize_t sw, Py_ssize_t pt, Py_ssize_t pl,
+                         Py_ssize_t dh, Py_ssize_t dw, int act, double slope,
+                         int nthreads):
+    """Run the kernel on validated, contiguous arrays.  Returns 0, or -1 if malloc failed.
+
+    Preconditions (checked by ``convt.conv_transpose2d``): shapes consistent, geometry
+    positive, ``out`` not overlapping the inputs, every size below 2**31 where BLAS sees it.
+    """
+    cdef Plan p
+    cdef int status = 0
+    cdef double flops
+    p.nhwc = nhwc
+    p.N = x.shape[0]
+    p.Cin = x.shape[3] if nhwc else x.shape[1]
+    p.Cout = out.shape[3] if nhwc else out.shape[1]
+    p.G = groups
+    p.Cig = p.Cin // groups
+    p.Cog = w.shape[1]
+    p.act = act
+    p.slope = slope
+    cdef Py_ssize_t H = x.shape[1] if nhwc else x.shape[2]
+    cdef Py_ssize_t W = x.shape[2] if nhwc else x.shape[3]
+    cdef Py_ssize_t Ho = out.shape[1] if nhwc else out.shape[2]
+    cdef Py_ssize_t Wo = out.shape[2] if nhwc else out.shape[3]
+    cdef const floating *bptr = NULL
+    if bias is not None:
+        bptr = &bias[0] if bias.shape[0] > 0 else NULL
+    if out.shape[0] == 0 or p.Cout == 0:
+        return 0
+    # Empty inputs (C_in == 0 or H*W == 0) are legal: the output is then the bias alone.
+    cdef const floating *xptr = NULL
+    cdef const floating *wptr = NULL
+    if x.shape[0] * x.shape[1] * x.shape[2] * x.shape[3] > 0:
+        xptr = &x[0, 0, 0, 0]
+    if w.shape[0] * w.shape[1] * w.shape[2] * w.shape[3] > 0:
+        wptr = &w[0, 0, 0, 0]
+    with nogil:
+        if axis_init(&p.ah, H, Ho, w.shape[2], sh, dh, pt) != 0:
+            status = -1
+        elif axis_init(&p.aw, W, Wo, w.shape[3], sw, dw, pl) != 0:
+            axis_free(&p.ah)
+            status = -1
+    if status != 0:
+        return status
+    with nogil:
+        make_plan(&p)
+        flops = 2.0 * p.N * p.Cin * p.Cog * w.shape[2] * w.shape[3] * H * W
+        if flops < SERIAL_FLOPS:
+            nthreads = 1
+        status = run_impl(xptr, wptr, bptr, &out[0, 0, 0, 0], &p, nthreads)
+        axis_free(&p.ah)
+        axis_free(&p.aw)
+    return status
+
+
+def scratch_elements(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W,
+                     Py_ssize_t Cog, Py_ssize_t KH, Py_ssize_t KW, Py_ssize_t Ho,
+                     Py_ssize_t Wo, Py_ssize_t groups, Py_ssize_t sh, Py_ssize_t sw,
+                     Py_ssize_t pt, Py_ssize_t pl, Py_ssize_t dh, Py_ssize_t dw, bint nhwc):
+    """Per-thread scratch (elements) and packed-weight size the kernel would allocate."""
+    cdef Plan p
+    p.nhwc = nhwc
+    p.N = N; p.Cin = Cin; p.G = groups; p.Cig = Cin // groups; p.Cog = Cog
+    p.Cout = Cog * groups
+    if axis_init(&p.ah, H, Ho, KH, sh, dh, pt) != 0:
+        raise MemoryError()
+    if axis_init(&p.aw, W, Wo, KW, sw, dw, pl) != 0:
+        axis_free(&p.ah)
+        raise MemoryError()
+    make_plan(&p)
+    axis_free(&p.ah)
+    axis_free(&p.aw)
+    return {"per_thread": p.size_a + p.size_t + p.size_c, "a": p.size_a, "t": p.size_t,
+            "c": p.size_c, "packed_weight": groups * Cog * p.Cig * KH * KW,
+            "tasks": p.ntasks, "tile": (p.nb, p.bq, p.bp), "kc": p.kc, "tpc": p.tpc}

@@ -1,0 +1,246 @@
+"""The validating, allocating entry point of the transposed convolution.
+
+Everything a caller can get wrong is checked here, in Python, before any memory is
+allocated or the GIL is dropped; the compiled kernel (``convt._conv_transpose``) then runs
+on contiguous arrays with explicit geometry and cannot fail except on ``malloc``.
+"""
+from __future__ import annotations
+
+import operator
+import sys
+
+import numpy as np
+
+from ._threads import blas_single_threaded, resolve_num_threads
+
+__all__ = ["conv_transpose2d", "output_shape"]
+
+_ACTIVATIONS = {None: 0, "relu": 1, "leaky_relu": 2, "sigmoid": 3, "tanh": 4}
+_LAYOUTS = ("NCHW", "NHWC")
+_COMPUTE = {np.dtype(np.float32): np.float32, np.dtype(np.float64): np.float64,
+            np.dtype(np.float16): np.float32}  # float16 is computed in float32
+# Geometry values are kept below 2**31 so that every index product in the kernel fits
+# comfortably in 64 bits (the largest is about a value squared).
+_GEOMETRY_MAX = 2**31 - 1
+
+_kernel = None
+
+
+def _load_kernel():
+    # Imported on first use: the compiled module pulls in scipy's BLAS, which a plain
+    # ``import convt`` (and the shims' import) should not pay for.
+    global _kernel
+    if _kernel is None:
+        from . import _conv_transpose
+        _kernel = _conv_transpose
+    return _kernel
+
+
+def _as_int(name, v):
+    if isinstance(v, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an int, got {v!r} of type bool")
+    try:
+        return operator.index(v)
+    except TypeError:
+        raise TypeError(f"{name} must be an int or a sequence of ints, got {v!r} "
+                        f"of type {type(v).__name__}") from None
+
+
+def _ints(name, v, lengths):
+    """``v`` as a tuple of Python ints; an int is repeated to the first allowed length."""
+    if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        return (int(v),) * lengths[0]
+    if isinstance(v, (str, bytes)) or not hasattr(v, "__len__"):
+        _as_int(name, v)  # raises TypeError naming the value
+    if len(v) not in lengths:
+        want = " or ".join(str(n) for n in lengths)
+        raise ValueError(f"{name} must be an int or a sequence of {want} ints, got {v!r}")
+    return tuple(_as_int(name, e) for e in v)
+
+
+def _check_range(name, values, lo, raw):
+    for e in values:
+        if e < lo:
+            bound = "positive" if lo == 1 else "non-negative"
+            raise ValueError(f"{name} must be {bound}, got {name}={raw!r}")
+        if e > _GEOMETRY_MAX:
+            raise ValueError(f"{name} is too large (limit {_GEOMETRY_MAX}), got {name}={raw!r}")
+
+
+def _geometry(stride, padding, output_padding, dilation):
+    s = _ints("stride", stride, (2,))
+    d = _ints("dilation", dilation, (2,))
+    op = _ints("output_padding", output_padding, (2,))
+    p = _ints("padding", padding, (2, 4))
+    if len(p) == 2:
+        p = (p[0], p[0], p[1], p[1])
+    _check_range("stride", s, 1, stride)
+    _check_range("dilation", d, 1, dilation)
+    _check_range("padding", p, 0, padding)
+    _check_range("output_padding", op, 0, output_padding)
+    return s, p, op, d
+
+
+def _array(name, a):
+    if not isinstance(a, np.ndarray):
+        try:
+            a = np.asarray(a)
+        except Exception as e:  # ragged lists and the like
+            raise TypeError(f"{name} must be array-like, got {type(a).__name__}: {e}") from None
+    elif type(a) is not np.ndarray:
+        a = a.view(np.ndarray)  # subclasses (np.matrix, masked arrays) lose their magic
+    return a
+
+
+def output_shape(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilation=1,
+                 groups=1, layout="NCHW"):
+    """Shape of the result for the given input and weight shapes (no data needed)."""
+    (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = _geometry(
+        stride, padding, output_padding, dilation)
+    kh, kw = w_shape[2], w_shape[3]
+    # H_out = (H-1)*sh - top - bottom + dh*(KH-1) + 1 + output_padding_h
+    if layout == "NHWC":
+        n, h, w, _ = x_shape
+    else:
+        n, _, h, w = x_shape
+    ho = (h - 1) * sh - pt - pb + dh * (kh - 1) + 1 + oph
+    wo = (w - 1) * sw - pl - pr + dw * (kw - 1) + 1 + opw
+    cout = w_shape[1] * groups
+    return (n, cout, ho, wo) if layout == "NCHW" else (n, ho, wo, cout)
+
+
+def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     dilation=1, groups=1, *, layout="NCHW", activation=None,
+                     negative_slope=0.01, out=None, num_threads=None):
+    """2-D transposed convolution ("deconvolution").
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C_in, H, W), or (N, H, W, C_in) with ``layout="NHWC"``
+    weight : array_like, shape (C_in, C_out // groups, KH, KW) in both layouts
+    bias : array_like of shape (C_out,), optional
+    stride, dilation, output_padding : int or (int, int)
+    padding : int, (ph, pw) or (top, bottom, left, right)
+        Rows/columns cropped from the full result.  ``output_padding`` extends the result
+        at the bottom/right; rows past the full result hold the bias only.
+    groups : int
+    layout : {"NCHW", "NHWC"}
+    activation : {None, "relu", "leaky_relu", "sigmoid", "tanh"}
+        Applied after the bias, while the result is written.
+    negative_slope : float
+        Slope of ``"leaky_relu"`` for negative inputs.
+    out : ndarray, optional
+        C-contiguous array of the result's exact shape and dtype; returned.
+    num_threads : int, optional
+        ``None`` uses :func:`convt.get_num_threads`; negative values count back from the
+        number of cores.  The result is bit-identical for every thread count.
+
+    Returns
+    -------
+    ndarray of shape (N, C_out, H_out, W_out) (or NHWC), the dtype of ``x``, where
+    ``H_out = (H-1)*sh - top - bottom + dh*(KH-1) + 1 + output_padding_h``.
+    """
+    # ---- arguments that are not arrays -------------------------------------------------
+    if layout not in _LAYOUTS:
+        raise ValueError(f"layout must be 'NCHW' or 'NHWC', got layout={layout!r}")
+    if not isinstance(activation, (str, type(None))) or activation not in _ACTIVATIONS:
+        raise ValueError("activation must be None, 'relu', 'leaky_relu', 'sigmoid' or "
+                         f"'tanh', got activation={activation!r}")
+    if isinstance(negative_slope, (bool, np.bool_)) or not isinstance(
+            negative_slope, (int, float, np.integer, np.floating)):
+        raise TypeError(f"negative_slope must be a real number, got {negative_slope!r}")
+    (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = _geometry(
+        stride, padding, output_padding, dilation)
+    g = _as_int("groups", groups)
+    if g < 1:
+        raise ValueError(f"groups must be positive, got groups={groups!r}")
+    nthreads = resolve_num_threads(num_threads)
+
+    # ---- arrays: dtype policy, ranks, shapes ---------------------------------------------
+    x = _array("x", x)
+    weight = _array("weight", weight)
+    if x.dtype not in _COMPUTE:
+        raise TypeError("x must be float16, float32 or float64, got "
+                        f"x.dtype={x.dtype}")
+    if weight.dtype != x.dtype:
+        raise TypeError(f"weight.dtype must equal x.dtype, got weight.dtype={weight.dtype} "
+                        f"and x.dtype={x.dtype}")
+    if bias is not None:
+        bias = _array("bias", bias)
+        if bias.dtype != x.dtype:
+            raise TypeError(f"bias.dtype must equal x.dtype, got bias.dtype={bias.dtype} "
+                            f"and x.dtype={x.dtype}")
+    if x.ndim != 4:
+        raise ValueError(f"x must be 4-D ({layout}), got x.shape={x.shape}")
+    if weight.ndim != 4:
+        raise ValueError("weight must be 4-D (C_in, C_out/groups, KH, KW), got "
+                         f"weight.shape={weight.shape}")
+    if layout == "NCHW":
+        n, cin, h, w = x.shape
+    else:
+        n, h, w, cin = x.shape
+    wcin, cog, kh, kw = weight.shape
+    if wcin != cin:
+        raise ValueError(f"weight.shape[0] must equal the input channels {cin} "
+                         f"(x.shape={x.shape}), got weight.shape={weight.shape}")
+    if kh < 1 or kw < 1:
+        raise ValueError(f"weight kernel dims must be >= 1, got weight.shape={weight.shape}")
+    if cin % g:
+        raise ValueError(f"groups={g} must divide the input channels, got C_in={cin}")
+    cout = cog * g
+    if bias is not None and bias.shape != (cout,):
+        raise ValueError(f"bias must have shape ({cout},) (C_out), got bias.shape={bias.shape}")
+    if kh > _GEOMETRY_MAX or kw > _GEOMETRY_MAX:
+        raise ValueError(f"weight kernel dims are too large, got weight.shape={weight.shape}")
+
+    # H_out = (H-1)*sh - top - bottom + dh*(KH-1) + 1 + output_padding_h   (W likewise)
+    ho = (h - 1) * sh - pt - pb + dh * (kh - 1) + 1 + oph
+    wo = (w - 1) * sw - pl - pr + dw * (kw - 1) + 1 + opw
+    if ho <= 0 or wo <= 0:
+        raise ValueError(f"the output would be empty or negative: H_out={ho}, W_out={wo} "
+                         f"(x.shape={x.shape}, weight.shape={weight.shape}, stride={stride!r}, "
+                         f"padding={padding!r}, output_padding={output_padding!r}, "
+                         f"dilation={dilation!r})")
+    shape = (n, cout, ho, wo) if layout == "NCHW" else (n, ho, wo, cout)
+    numel = n * cout * ho * wo
+    if numel * x.dtype.itemsize > sys.maxsize or ho > sys.maxsize // 4 or wo > sys.maxsize // 4:
+        raise ValueError(f"the output shape {shape} overflows the address space")
+
+    # ---- out= ------------------------------------------------------------------------------
+    if out is not None:
+        if not isinstance(out, np.ndarray):
+            raise ValueError(f"out must be a numpy.ndarray, got {type(out).__name__}")
+        if out.shape != shape or out.dtype != x.dtype:
+            raise ValueError(f"out must have shape {shape} and dtype {x.dtype}, got "
+                             f"out.shape={out.shape}, out.dtype={out.dtype}")
+        if not out.flags.c_contiguous:
+            raise ValueError("out must be C-contiguous")
+        if not out.flags.writeable:
+            raise ValueError("out is read-only")
+        for name, a in (("x", x), ("weight", weight), ("bias", bias)):
+            if a is not None and np.may_share_memory(out, a):
+                raise ValueError(f"out overlaps the input {name}")
+
+    # ---- compute ---------------------------------------------------------------------------
+    cdt = _COMPUTE[x.dtype]
+    xc = np.ascontiguousarray(x, dtype=cdt)
+    wc = np.ascontiguousarray(weight, dtype=cdt)
+    bc = None if bias is None else np.ascontiguousarray(bias, dtype=cdt)
+    if out is not None and out.dtype == cdt:
+        result = out
+    else:
+        result = np.empty(shape, dtype=cdt)  # MemoryError if it cannot be had
+    if numel:
+        kernel = _kernel or _load_kernel()
+        with blas_single_threaded:
+            status = kernel.conv_transpose2d_run(
+                xc, wc, bc, result, layout == "NHWC", g, sh, sw, pt, pl, dh, dw,
+                _ACTIVATIONS[activation], float(negative_slope), nthreads)
+        if status:
+            raise MemoryError("convt: could not allocate the kernel's scratch memory")
+    if result.dtype != x.dtype:
+        if out is not None:
+            out[...] = result
+            return out
+        return result.astype(x.dtype)
+    return result

@@ -1,0 +1,100 @@
+"""Build the Cython kernels of ``convt``.
+
+OpenMP is probed by compiling and linking a tiny program with ``-fopenmp``; without it the
+build still succeeds (serial kernels) with a warning.  Environment switches:
+
+``CONVT_DISABLE_OPENMP=1``  force a serial build.
+``CONVT_CYTHON_DEBUG=1``    bounds checking and wraparound checks on, ``-O0 -g``.
+"""
+import os
+import shutil
+import sys
+import tempfile
+import textwrap
+import warnings
+
+from setuptools import Extension, find_packages, setup
+from setuptools.command.build_ext import build_ext
+
+
+def _flag(name):
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _probe_openmp(compiler):
+    """Return True when ``compiler`` can compile *and link* an OpenMP program."""
+    tmp = tempfile.mkdtemp(prefix="convt_omp_probe_")
+    src = os.path.join(tmp, "probe.c")
+    with open(src, "w") as f:
+        f.write(textwrap.dedent("""
+            #include <omp.h>
+            int main(void) {
+                int n = 0;
+                #pragma omp parallel reduction(+:n)
+                n += 1;
+                return n > 0 ? 0 : 1;
+            }
+        """))
+    try:
+        objs = compiler.compile([src], output_dir=tmp, extra_postargs=["-fopenmp"])
+        compiler.link_executable(objs, os.path.join(tmp, "probe"), extra_postargs=["-fopenmp"])
+        return True
+    except Exception:
+        return False
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _cython_version():
+    import Cython
+
+    return Cython.__version__
+
+
+class BuildExt(build_ext):
+    def build_extensions(self):
+        debug = _flag("CONVT_CYTHON_DEBUG")
+        use_omp = not _flag("CONVT_DISABLE_OPENMP") and self.compiler.compiler_type != "msvc"
+        if use_omp and not _probe_openmp(self.compiler):
+            warnings.warn("convt: the C compiler cannot build OpenMP programs; "
+                          "building serial kernels (set CC to an OpenMP-capable compiler).")
+            use_omp = False
+        # -O3 but never -ffast-math: NaN and Inf must propagate exactly as in the reference.
+        cflags = ["-O0", "-g"] if debug else ["-O3", "-fno-math-errno"]
+        cflags += ["-fno-strict-aliasing"]
+        omp = ["-fopenmp"] if use_omp else []
+        for ext in self.extensions:
+            ext.extra_compile_args = cflags + omp
+            ext.extra_link_args = omp
+            ext.define_macros = [("CONVT_CYTHON_VERSION", '"%s"' % _cython_version())]
+        super().build_extensions()
+
+
+def _extensions():
+    from Cython.Build import cythonize
+
+    debug = _flag("CONVT_CYTHON_DEBUG")
+    directives = {
+        "language_level": 3,
+        "boundscheck": debug,
+        "wraparound": debug,
+        "initializedcheck": debug,
+        "cdivision": True,
+        "embedsignature": True,
+    }
+    exts = [
+        Extension("convt._conv_transpose", ["_core/_conv_transpose.pyx"]),
+        Extension("convt._openmp_helpers", ["_core/_openmp_helpers.pyx"]),
+    ]
+    return cythonize(exts, compiler_directives=directives, include_path=["_core"],
+                     compile_time_env={}, quiet=True)
+
+
+packages = ["convt"] + find_packages(include=["msconvt", "msconvt.*", "pdconvt", "pdconvt.*"])
+
+setup(
+    packages=packages,
+    package_dir={"convt": "_core"},
+    ext_modules=_extensions(),
+    cmdclass={"build_ext": BuildExt},
+)
