@@ -5,6 +5,11 @@ build still succeeds (serial kernels) with a warning.  Environment switches:
 
 ``CONVT_DISABLE_OPENMP=1``  force a serial build.
 ``CONVT_CYTHON_DEBUG=1``    bounds checking and wraparound checks on, ``-O0 -g``.
+``CONVT_PORTABLE=1``        no ``-march=native`` (for wheels that run on other machines).
+
+By default the kernels are compiled for the building machine (``-march=native``, when the
+compiler accepts it): ``pip install .`` compiles where it runs, and AVX2/AVX-512 matter
+for the loops that are not BLAS (depthwise, gathers, epilogues).
 """
 import os
 import shutil
@@ -19,6 +24,21 @@ from setuptools.command.build_ext import build_ext
 
 def _flag(name):
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _probe_flag(compiler, flag):
+    """Return True when ``compiler`` compiles a trivial file with ``flag``."""
+    tmp = tempfile.mkdtemp(prefix="convt_flag_probe_")
+    src = os.path.join(tmp, "probe.c")
+    with open(src, "w") as f:
+        f.write("int main(void) { return 0; }\n")
+    try:
+        compiler.compile([src], output_dir=tmp, extra_postargs=[flag])
+        return True
+    except Exception:
+        return False
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _probe_openmp(compiler):
@@ -62,6 +82,8 @@ class BuildExt(build_ext):
         # -O3 but never -ffast-math: NaN and Inf must propagate exactly as in the reference.
         cflags = ["-O0", "-g"] if debug else ["-O3", "-fno-math-errno"]
         cflags += ["-fno-strict-aliasing"]
+        if not debug and not _flag("CONVT_PORTABLE") and _probe_flag(self.compiler, "-march=native"):
+            cflags.append("-march=native")
         omp = ["-fopenmp"] if use_omp else []
         for ext in self.extensions:
             ext.extra_compile_args = cflags + omp

@@ -50,7 +50,7 @@ cdef enum:
     KT_MAX = 1024
     NC_MAX = 1024
     M_MAX = 2048
-    M_MIN = 16
+    M_MIN = 64
     MIN_TASKS = 8
     SERIAL_FLOPS = 1 << 21
 
@@ -92,6 +92,12 @@ ctypedef struct Plan:
     Py_ssize_t ntasks
     Py_ssize_t size_a, size_t, size_c   # per-thread scratch, elements
     bint prefill                    # some phases own no taps: write bias everywhere first
+    bint depthwise                  # NCHW, one input and one output channel per group
+    bint dw_rows                    # ... with column dilation 1 and small weight tables
+    int algorithm                   # 1: stride phases, 2: GEMM + col2im over owned bands
+    Py_ssize_t zpix, zj             # col2im path: pixels and (co, kh, kw) columns per GEMM
+    Py_ssize_t band, n_band         # col2im path: output rows per task, bands per image
+    Py_ssize_t cc, n_cc             # col2im path: output channels per task, chunks per group
 
 
 cdef inline Py_ssize_t floor_div(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
@@ -237,12 +243,18 @@ cdef inline void gemm(char *ta, char *tb, int m, int n, int k, floating alpha,
               &beta, c, &ldc)
 
 
+cdef inline Py_ssize_t dw1_scratch(const Plan *p) noexcept nogil:
+    # wtab (KH*J*Wo) + xu (Wo + (J-1)*sw) + acc (Wo), J = ceil(KW/sw)
+    cdef Py_ssize_t J = ceil_div(p.aw.k, p.aw.s)
+    return p.ah.k * J * p.aw.n_out + p.aw.n_out + (J - 1) * p.aw.s + p.aw.n_out
+
+
 cdef void make_plan(Plan *p) noexcept nogil:
     """Choose the tiling.  Depends on the problem only, never on the thread count."""
     cdef Py_ssize_t qtot = imax(0, p.ah.hi - p.ah.lo)
     cdef Py_ssize_t ptot = imax(0, p.aw.hi - p.aw.lo)
     cdef Py_ssize_t per_img = qtot * ptot
-    cdef Py_ssize_t kt, mt, base_tasks, total, want_tiles, rows_t, cols_t, maxtaps, i
+    cdef Py_ssize_t kt, mt, base_tasks, total, want_tiles, rows_t, cols_t, maxtaps, maxtaps_h, i
 
     p.nco = imin(p.Cog, NC_MAX)
     p.n_co = ceil_div(p.Cog, p.nco) if p.Cog > 0 else 0
@@ -254,8 +266,11 @@ cdef void make_plan(Plan *p) noexcept nogil:
         p.kc = KT_MAX
         p.tpc = 1
     maxtaps = 0
+    maxtaps_h = 0
     for i in range(p.aw.nph):
         maxtaps = imax(maxtaps, p.aw.ph_ntap[i])
+    for i in range(p.ah.nph):
+        maxtaps_h = imax(maxtaps_h, p.ah.ph_ntap[i])
     kt = imax(1, imin(p.tpc, maxtaps) * p.kc)
     # Pixels per tile: within the A budget, then split further until there are enough tiles.
     mt = imax(M_MIN, imin(M_MAX, BUDGET_A / kt))
@@ -267,6 +282,13 @@ cdef void make_plan(Plan *p) noexcept nogil:
             mt = imax(M_MIN, total / want_tiles)
     if per_img == 0:
         p.bq = 1; p.bp = 1; p.nb = 1
+    elif p.ah.n_in < maxtaps_h or p.aw.n_in < maxtaps:
+        # An input smaller than the phase kernel: a band of b rows would reach
+        # min(taps, b + H - 1) taps while each row uses at most H of them, so a band wider
+        # than one row multiplies zeros.  One row (column) per tile, images fill M.
+        p.bq = 1 if p.ah.n_in < maxtaps_h else imax(1, imin(qtot, mt / ptot))
+        p.bp = 1 if p.aw.n_in < maxtaps else imax(1, imin(ptot, mt / p.bq))
+        p.nb = imax(1, imin(p.N, mt / (p.bq * p.bp)))
     elif per_img <= mt:
         p.bq = qtot; p.bp = ptot; p.nb = imax(1, imin(p.N, mt / per_img))
     elif ptot <= mt:
@@ -292,17 +314,77 @@ cdef void make_plan(Plan *p) noexcept nogil:
     p.size_a = imax(1, p.nb * p.bq * p.bp * kt)
     p.size_c = imax(1, p.nb * p.bq * p.bp * p.nco)
     p.prefill = p.ah.nph < p.ah.s or p.aw.nph < p.aw.s
+    p.depthwise = (not p.nhwc) and p.Cig == 1 and p.Cog == 1 and p.G > 1
+    p.dw_rows = p.depthwise and p.aw.d == 1 and dw1_scratch(p) <= BUDGET_A
+
+
+cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogil:
+    """Pick the algorithm and size the col2im path's tiles.
+
+    Phase GEMMs gather about flops/(2*Cog) elements; GEMM + col2im scatters about
+    flops/(2*Cig) and needs no weight repacking.  So col2im wins when output channels per
+    group are few compared with input channels, or when the input is smaller than the
+    kernel (the phase tiles then reach taps that mostly miss).
+    """
+    cdef Py_ssize_t KK = p.ah.k * p.aw.k, J = p.Cog * KK
+    cdef bint sizes_ok = (p.Cig < 2147483647 and J < 2147483647 and p.Cin < 2147483647
+                          and p.ah.n_in * p.aw.n_in < 2147483647)
+    # Parallel split.  Bands of output rows recompute the input rows that feed two bands
+    # (about ceil((KH-1)*dh/sh) per band edge); chunks of output channels recompute
+    # nothing but each re-reads the input.  Bands when their overlap is small (always when
+    # the kernel does not exceed the stride, as in U-Net), channel chunks otherwise.
+    cdef Py_ssize_t outer = imax(1, p.N * p.G)
+    cdef Py_ssize_t need = ceil_div(MIN_TASKS, outer)
+    cdef Py_ssize_t halo = ceil_div((p.ah.k - 1) * p.ah.d, p.ah.s)
+    p.n_cc = 1
+    p.n_band = 1
+    if need > 1:
+        if p.ah.n_in >= need * imax(1, 8 * halo):
+            p.n_band = need
+        else:
+            p.n_cc = imin(p.Cog, need)
+            p.n_band = imax(1, imin(ceil_div(need, p.n_cc), p.ah.n_in / imax(1, 8 * halo)))
+    p.cc = ceil_div(imax(1, p.Cog), p.n_cc)
+    p.n_cc = ceil_div(imax(1, p.Cog), p.cc)
+    p.band = ceil_div(p.ah.n_out, p.n_band)
+    p.n_band = ceil_div(p.ah.n_out, p.band)
+    p.zj = imax(1, imin(p.cc * KK, BUDGET_A / 64))
+    p.zpix = imax(1, BUDGET_A / p.zj)
+    # Measured on the benchmark suite (one thread, both algorithms on every layer).
+    if forced == 1 or forced == 2:
+        p.algorithm = forced
+    elif p.depthwise and p.ah.s * p.aw.s >= 16:
+        p.algorithm = 1                 # big upsampling: the depthwise row kernel
+    elif p.Cog * 4 <= p.Cig:
+        p.algorithm = 2                 # few outputs per input: the gather would dominate
+    elif p.ah.s * p.aw.s == 1 or p.nhwc:
+        p.algorithm = 1                 # dense overlap / no staging needed
+    elif p.Cig >= p.Cog and (p.ah.n_in * p.aw.n_in >= 64 or p.N == 1):
+        p.algorithm = 2
+    else:
+        p.algorithm = 1
+    if w != NULL and p.algorithm == 1 and has_nonfinite(w, p.G * p.Cig * J):
+        p.algorithm = 2
+    if not sizes_ok:
+        p.algorithm = 1
+    if p.algorithm == 2:
+        p.depthwise = False
 
 
 cdef void pack_weight(const floating *w, floating *wp, const Plan *p,
-                      Py_ssize_t g, Py_ssize_t co) noexcept nogil:
+                      Py_ssize_t g, Py_ssize_t cib) noexcept nogil:
     """Wp[g][phase_h][phase_w][co][jh][jw][ci] = w[g*Cig + ci][co][kh(jh)][kw(jw)].
 
     Phase block (ih, iw) of group g starts at
     (g*Cog*KH*KW + tap0_h[ih]*KW*Cog + nth[ih]*tap0_w[iw]*Cog) * Cig.
+    One call per block of 16 input channels: a transpose of (ci, co) per tap, blocked so
+    that each destination run of 16 channels is completed while its line is in L1.
     """
-    cdef Py_ssize_t ih, iw, jh, jw, ci, kh, kw, base, kph, nth, ntw
+    cdef Py_ssize_t ih, iw, jh, jw, co, ci, base, kph, nth, ntw, kh, kw, j
     cdef Py_ssize_t KH = p.ah.k, KW = p.aw.k, Cig = p.Cig, Cog = p.Cog
+    cdef Py_ssize_t ci0 = cib * 16, ci1 = imin(Cig, cib * 16 + 16)
+    cdef Py_ssize_t wstride = Cog * KH * KW
+    cdef const floating *src
     cdef floating *dst
     for ih in range(p.ah.nph):
         nth = p.ah.ph_ntap[ih]
@@ -311,13 +393,15 @@ cdef void pack_weight(const floating *w, floating *wp, const Plan *p,
             kph = nth * ntw * Cig
             base = (g * Cog * KH * KW + p.ah.ph_tap0[ih] * KW * Cog
                     + nth * p.aw.ph_tap0[iw] * Cog) * Cig
-            dst = wp + base + co * kph
-            for jh in range(nth):
-                kh = p.ah.tap_k[p.ah.ph_tap0[ih] + jh]
-                for jw in range(ntw):
-                    kw = p.aw.tap_k[p.aw.ph_tap0[iw] + jw]
-                    for ci in range(Cig):
-                        dst[(jh * ntw + jw) * Cig + ci] = w[(((g * Cig + ci) * Cog + co) * KH + kh) * KW + kw]
+            for co in range(Cog):
+                for jh in range(nth):
+                    kh = p.ah.tap_k[p.ah.ph_tap0[ih] + jh]
+                    for jw in range(ntw):
+                        kw = p.aw.tap_k[p.aw.ph_tap0[iw] + jw]
+                        dst = wp + base + co * kph + (jh * ntw + jw) * Cig
+                        src = w + ((g * Cig) * Cog + co) * KH * KW + kh * KW + kw
+                        for ci in range(ci0, ci1):
+                            dst[ci] = src[ci * wstride]
 
 
 cdef void fill_bias(floating *out, const floating *bias, const Plan *p,
@@ -343,18 +427,24 @@ cdef void fill_bias(floating *out, const floating *bias, const Plan *p,
 cdef void stage_nchw(const floating *x, floating *t, const Plan *p, Py_ssize_t n0,
                      Py_ssize_t nimg, Py_ssize_t cbase, Py_ssize_t kc,
                      Py_ssize_t r0, Py_ssize_t r1, Py_ssize_t c0, Py_ssize_t c1) noexcept nogil:
-    """t[img][r - r0][c - c0][ci] = x[n0 + img][cbase + ci][r][c]  (pixel-major tile)."""
-    cdef Py_ssize_t img, ci, r, c, H = p.ah.n_in, W = p.aw.n_in
+    """t[img][r - r0][c - c0][ci] = x[n0 + img][cbase + ci][r][c]  (pixel-major tile).
+
+    A transpose, blocked by 16 pixels: the 16 destination lines of a block fill up across
+    consecutive channels while they are still in L1, instead of one line per store.
+    """
+    cdef Py_ssize_t img, ci, r, c, cb, ce, H = p.ah.n_in, W = p.aw.n_in
     cdef Py_ssize_t nr = r1 - r0, nc = c1 - c0
     cdef const floating *src
     cdef floating *dst
     for img in range(nimg):
-        for ci in range(kc):
-            for r in range(nr):
-                src = x + (((n0 + img) * p.Cin + cbase + ci) * H + r0 + r) * W + c0
-                dst = t + ((img * nr + r) * nc) * kc + ci
-                for c in range(nc):
-                    dst[c * kc] = src[c]
+        for r in range(nr):
+            dst = t + ((img * nr + r) * nc) * kc
+            for cb in range(0, nc, 16):
+                ce = imin(nc, cb + 16)
+                for ci in range(kc):
+                    src = x + (((n0 + img) * p.Cin + cbase + ci) * H + r0 + r) * W + c0
+                    for c in range(cb, ce):
+                        dst[c * kc + ci] = src[c]
 
 
 cdef void run_task(const floating *x, const floating *wp, const floating *bias,
@@ -499,23 +589,333 @@ cdef void run_task(const floating *x, const floating *wp, const floating *bias,
                         m += 1
 
 
+cdef inline Py_ssize_t find_phase(const Axis *ax, Py_ssize_t r) noexcept nogil:
+    """Index of the phase with residue r, or -1 if that residue owns no tap."""
+    cdef Py_ssize_t i
+    for i in range(ax.nph):
+        if ax.ph_r[i] == r:
+            return i
+    return -1
+
+
+cdef void depthwise_rows(const floating *x, const floating *w, const floating *bias,
+                         floating *out, const Plan *p, Py_ssize_t plane,
+                         Py_ssize_t o0, Py_ssize_t o1, floating *acc) noexcept nogil:
+    """NCHW depthwise (one input and one output channel per group): output rows [o0, o1)
+    of one (image, channel) plane.
+
+    GEMM would degenerate to K = taps, N = 1, so this runs the phase decomposition
+    directly: per output row and column phase, each tap is an axpy over a contiguous input
+    row into a contiguous accumulator run (vectorised by the compiler).  ``acc`` holds one
+    output row, grouped by column phase.  Preconditions: p.Cig == p.Cog == 1; rows of
+    tap-less phases were prefilled.
+    """
+    cdef const Axis *ah = &p.ah
+    cdef const Axis *aw = &p.aw
+    cdef Py_ssize_t c = plane % p.Cin
+    cdef Py_ssize_t H = ah.n_in, W = aw.n_in, Wo = aw.n_out, KW = aw.k
+    cdef const floating *xp = x + plane * H * W
+    cdef const floating *wc = w + c * ah.k * KW
+    cdef floating *orow
+    cdef floating b = bias[c] if bias != NULL else 0
+    cdef floating slope = <floating> p.slope, wv
+    cdef floating *accp
+    cdef const floating *xrow
+    cdef Py_ssize_t oh, iph, q, j, ih, kh, ipw, jw, off, lo, hi, pa, pb, pp, base, n_acc, rw
+    for oh in range(o0, o1):
+        iph = find_phase(ah, (oh + ah.pad) % ah.s)
+        if iph < 0:
+            continue
+        q = (oh + ah.pad) / ah.s
+        n_acc = 0
+        for ipw in range(aw.nph):
+            n_acc += aw.ph_qhi[ipw] - aw.ph_qlo[ipw]
+        memset(acc, 0, n_acc * sizeof(floating))
+        for j in range(ah.ph_ntap[iph]):
+            ih = q - ah.tap_off[ah.ph_tap0[iph] + j]
+            if ih < 0 or ih >= H:
+                continue
+            kh = ah.tap_k[ah.ph_tap0[iph] + j]
+            xrow = xp + ih * W
+            base = 0
+            for ipw in range(aw.nph):
+                lo = aw.ph_qlo[ipw]
+                hi = aw.ph_qhi[ipw]
+                accp = acc + base - lo
+                for jw in range(aw.ph_ntap[ipw]):
+                    off = aw.tap_off[aw.ph_tap0[ipw] + jw]
+                    wv = wc[kh * KW + aw.tap_k[aw.ph_tap0[ipw] + jw]]
+                    pa = imax(lo, off)
+                    pb = imin(hi, W + off)
+                    for pp in range(pa, pb):
+                        accp[pp] += wv * xrow[pp - off]
+                base += hi - lo
+        orow = out + (plane * ah.n_out + oh) * Wo
+        base = 0
+        for ipw in range(aw.nph):
+            lo = aw.ph_qlo[ipw]
+            hi = aw.ph_qhi[ipw]
+            rw = aw.ph_r[ipw]
+            for pp in range(lo, hi):
+                orow[pp * aw.s + rw - aw.pad] = activate(acc[base + pp - lo] + b, p.act, slope)
+            base += hi - lo
+
+
+cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floating *bias,
+                             floating *out, const Plan *p, Py_ssize_t plane,
+                             Py_ssize_t o0, Py_ssize_t o1, floating *scr) noexcept nogil:
+    """Depthwise rows [o0, o1) of one plane when the column dilation is 1.
+
+    Upsample-by-repetition form: with J = ceil(KW/sw), output column ow (residue
+    rw = (ow + pl) mod sw) receives kernel columns rw + j*sw from input column
+    (ow - j*sw + pl) div sw, j < J.  So, per kernel row kh,
+
+        out_row[ow] += sum_j  wtab[kh][j][ow] * xu[ow - j*sw]
+
+    with ``xu[o] = x_row[(o + pl) div sw]`` (0 outside the row) and ``wtab[kh][j][ow] =
+    w[kh][rw + j*sw]`` (0 past the kernel): long contiguous loops over the whole output
+    row, no zero multiplies beyond the short-phase padding.  Scratch layout of ``scr``:
+    wtab (KH*J*Wo) | xu (Wo + (J-1)*sw) | acc (Wo).
+    """
+    cdef const Axis *ah = &p.ah
+    cdef const Axis *aw = &p.aw
+    cdef Py_ssize_t c = plane % p.Cin
+    cdef Py_ssize_t H = ah.n_in, W = aw.n_in, Wo = aw.n_out, KW = aw.k, KH = ah.k
+    cdef Py_ssize_t sw = aw.s, pl = aw.pad, J = ceil_div(KW, sw)
+    cdef Py_ssize_t halo = (J - 1) * sw
+    cdef const floating *xp = x + plane * H * W
+    cdef const floating *wc = w + c * KH * KW
+    cdef floating *wtab = scr
+    cdef floating *xu = scr + KH * J * Wo
+    cdef floating *acc = xu + Wo + halo
+    cdef floating b = bias[c] if bias != NULL else 0
+    cdef floating slope = <floating> p.slope
+    cdef floating *orow
+    cdef floating *wt
+    cdef const floating *xs
+    cdef const floating *xrow
+    cdef Py_ssize_t oh, iph, q, t, ih, kh, j, ow, o, iw, kw
+    cdef Py_ssize_t r0 = pl % sw, r
+    for kh in range(KH):
+        for j in range(J):
+            wt = wtab + (kh * J + j) * Wo
+            r = r0                      # (ow + pl) mod sw, stepped without dividing
+            for ow in range(Wo):
+                kw = r + j * sw
+                wt[ow] = wc[kh * KW + kw] if kw < KW else 0
+                r += 1
+                if r == sw:
+                    r = 0
+    for oh in range(o0, o1):
+        iph = find_phase(ah, (oh + ah.pad) % ah.s)
+        if iph < 0:
+            continue
+        q = (oh + ah.pad) / ah.s
+        for ow in range(Wo):
+            acc[ow] = 0
+        for t in range(ah.ph_ntap[iph]):
+            ih = q - ah.tap_off[ah.ph_tap0[iph] + t]
+            if ih < 0 or ih >= H:
+                continue
+            kh = ah.tap_k[ah.ph_tap0[iph] + t]
+            xrow = xp + ih * W
+            # xu[o + halo] = xrow[(o + pl) div sw] for o in [-halo, Wo): input column iw
+            # covers o in [iw*sw - pl, iw*sw - pl + sw); zeros outside the row.
+            memset(xu, 0, (Wo + halo) * sizeof(floating))
+            for iw in range(W):
+                o = iw * sw - pl + halo
+                for ow in range(imax(o, 0), imin(o + sw, Wo + halo)):
+                    xu[ow] = xrow[iw]
+            for j in range(J):
+                wt = wtab + (kh * J + j) * Wo
+                xs = xu + halo - j * sw
+                for ow in range(Wo):
+                    acc[ow] += wt[ow] * xs[ow]
+        orow = out + (plane * ah.n_out + oh) * Wo
+        for ow in range(Wo):
+            orow[ow] = activate(acc[ow] + b, p.act, slope)
+
+
+cdef inline bint has_nonfinite(const floating *w, Py_ssize_t n) noexcept nogil:
+    """Any NaN or Inf?  (x - x is NaN exactly for NaN and +-Inf; no branch per element.)"""
+    cdef Py_ssize_t i
+    cdef floating acc = 0
+    for i in range(n):
+        acc += w[i] - w[i]
+    return acc != acc
+
+
+cdef void scatter_band(const floating *x, const floating *w, const floating *bias,
+                       floating *out, const Plan *p, Py_ssize_t n, Py_ssize_t g,
+                       Py_ssize_t coa, Py_ssize_t cob, Py_ssize_t o0, Py_ssize_t o1,
+                       floating *z) noexcept nogil:
+    """Output channels [coa, cob) of group g, rows [o0, o1), of image n: GEMM over the
+    real input, then col2im.
+
+        Z[j, pix] = sum_ci W[ci, j] * X[ci, pix]      j = (co, kh, kw),  pix = (ih, iw)
+        out[co, ih*sh + kh*dh - top, iw*sw + kw*dw - left] += Z[j, pix]
+
+    Only real input pixels and real taps are multiplied, so a NaN/Inf weight reaches
+    exactly the outputs its tap lands on.  Input rows that feed two bands are computed
+    by both (the price of owning the band).  The weight is used in its natural layout:
+    row ci of the (C_in, C_out/g * KH * KW) matrix.  ``z`` holds p.size_z elements.
+    """
+    cdef const Axis *ah = &p.ah
+    cdef const Axis *aw = &p.aw
+    cdef Py_ssize_t H = ah.n_in, W = aw.n_in, Ho = ah.n_out, Wo = aw.n_out
+    cdef Py_ssize_t KH = ah.k, KW = aw.k, KK = KH * KW
+    cdef Py_ssize_t Cin = p.Cin, Cout = p.Cout, Cig = p.Cig, Cog = p.Cog
+    cdef Py_ssize_t J = Cog * KK
+    cdef Py_ssize_t sh = ah.s, sw = aw.s, dh = ah.d, dw = aw.d, pt = ah.pad, pl = aw.pad
+    cdef floating slope = <floating> p.slope, one = 1, zero = 0, b
+    cdef Py_ssize_t co, oh, ow, i0, i1, ih, iw, ia, ib, iwa, iwb, cw0, cw1, npix, rows
+    cdef Py_ssize_t j, j0, j1, jn, kh, kw, c, cstride, pix
+    cdef floating *orow
+    cdef floating *zj
+    cdef const floating *xa
+    # 1. the band starts as the bias (or zero)
+    for co in range(coa, cob):
+        c = g * Cog + co
+        b = bias[c] if bias != NULL else zero
+        for oh in range(o0, o1):
+            if p.nhwc:
+                orow = out + ((n * Ho + oh) * Wo) * Cout + c
+                for ow in range(Wo):
+                    orow[ow * Cout] = b
+            else:
+                orow = out + ((n * Cout + c) * Ho + oh) * Wo
+                for ow in range(Wo):
+                    orow[ow] = b
+    # 2. input rows that reach the band: ih*sh + kh*dh - pt in [o0, o1) for some kh
+    i0 = imax(0, ceil_div(o0 + pt - (KH - 1) * dh, sh))
+    i1 = imin(H, floor_div(o1 - 1 + pt, sh) + 1)
+    if Cig > 0 and i0 < i1:
+        ia = i0
+        while ia < i1:
+            # chunk = whole rows (pixels contiguous in both layouts) or part of one row
+            rows = imax(1, imin(i1 - ia, p.zpix / imax(1, W)))
+            ib = ia + rows
+            cw0 = 0
+            while cw0 < W:
+                cw1 = W if rows > 1 else imin(W, cw0 + p.zpix)
+                npix = (ib - ia) * (cw1 - cw0) if rows > 1 else cw1 - cw0
+                j0 = coa * KK
+                while j0 < cob * KK:
+                    j1 = imin(cob * KK, j0 + p.zj)
+                    jn = j1 - j0
+                    if p.nhwc:
+                        xa = x + ((n * H + ia) * W + cw0) * Cin + g * Cig
+                        gemm("T", "T", <int> npix, <int> jn, <int> Cig, one, xa, <int> Cin,
+                             w + (g * Cig) * J + j0, <int> J, zero, z, <int> npix)
+                    else:
+                        xa = x + ((n * Cin + g * Cig) * H + ia) * W + cw0
+                        gemm("N", "T", <int> npix, <int> jn, <int> Cig, one, xa, <int> (H * W),
+                             w + (g * Cig) * J + j0, <int> J, zero, z, <int> npix)
+                    # 3. col2im, restricted to the band
+                    for j in range(j0, j1):
+                        co = j / KK
+                        kh = (j / KW) % KH
+                        kw = j % KW
+                        c = g * Cog + co
+                        zj = z + (j - j0) * npix
+                        # columns with 0 <= iw*sw + kw*dw - pl < Wo
+                        iwa = imax(cw0, ceil_div(pl - kw * dw, sw))
+                        iwb = imin(cw1, floor_div(Wo - 1 + pl - kw * dw, sw) + 1)
+                        if iwa >= iwb:
+                            continue
+                        for ih in range(ia, ib):
+                            oh = ih * sh + kh * dh - pt
+                            if oh < o0 or oh >= o1:
+                                continue
+                            pix = (ih - ia) * (cw1 - cw0) - cw0
+                            if p.nhwc:
+                                orow = out + ((n * Ho + oh) * Wo) * Cout + c
+                                cstride = sw * Cout
+                                orow += (iwa * sw + kw * dw - pl) * Cout
+                            else:
+                                orow = out + ((n * Cout + c) * Ho + oh) * Wo
+                                cstride = sw
+                                orow += iwa * sw + kw * dw - pl
+                            for iw in range(iwa, iwb):
+                                orow[0] += zj[pix + iw]
+                                orow += cstride
+                    j0 = j1
+                cw0 = cw1
+            ia = ib
+    # 4. activation over the finished band
+    if p.act != ACT_NONE:
+        for co in range(coa, cob):
+            c = g * Cog + co
+            for oh in range(o0, o1):
+                if p.nhwc:
+                    orow = out + ((n * Ho + oh) * Wo) * Cout + c
+                    for ow in range(Wo):
+                        orow[ow * Cout] = activate(orow[ow * Cout], p.act, slope)
+                else:
+                    orow = out + ((n * Cout + c) * Ho + oh) * Wo
+                    for ow in range(Wo):
+                        orow[ow] = activate(orow[ow], p.act, slope)
+
+
 cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                   floating *out, Plan *p, int nthreads) noexcept nogil:
     """Pack the weight, optionally prefill, then run every task.  0 or -1 (malloc)."""
     cdef Py_ssize_t wsize = p.G * p.Cog * p.Cig * p.ah.k * p.aw.k
     cdef Py_ssize_t per_thread = p.size_a + p.size_t + p.size_c
-    cdef Py_ssize_t i, t, tid
-    cdef floating *wp = <floating *> malloc(imax(1, wsize) * sizeof(floating))
-    cdef floating *scratch = <floating *> malloc(imax(1, per_thread * nthreads) * sizeof(floating))
+    cdef Py_ssize_t i, t, tid, nblk, band, nbands, cb
+    cdef floating *wp
+    cdef floating *scratch
     cdef floating *sa
-    if wp == NULL or scratch == NULL:
-        free(wp); free(scratch)
-        return -1
-    for i in prange(p.G * p.Cog, schedule="static", num_threads=nthreads):
-        pack_weight(w, wp, p, i / p.Cog, i % p.Cog)
     if p.prefill:
         for i in prange(p.N * p.ah.n_out, schedule="static", num_threads=nthreads):
             fill_bias(out, bias, p, i / p.ah.n_out, i % p.ah.n_out)
+    if p.algorithm == 2:
+        scratch = <floating *> malloc(imax(1, p.zpix * p.zj) * nthreads * sizeof(floating))
+        if scratch == NULL:
+            return -1
+        # tasks = (image, group, channel chunk, band of output rows)
+        for t in prange(p.N * p.G * p.n_cc * p.n_band, schedule="dynamic",
+                        num_threads=nthreads):
+            tid = omp_get_thread_num()
+            i = t % p.n_band
+            cb = (t / p.n_band) % p.n_cc
+            scatter_band(x, w, bias, out, p, t / (p.G * p.n_cc * p.n_band),
+                         (t / (p.n_cc * p.n_band)) % p.G,
+                         cb * p.cc, imin(p.Cog, (cb + 1) * p.cc),
+                         i * p.band, imin(p.ah.n_out, (i + 1) * p.band),
+                         scratch + tid * imax(1, p.zpix * p.zj))
+        free(scratch)
+        return 0
+    if p.depthwise:
+        # Tasks = (plane, band of output rows); one output row of accumulator per thread.
+        band = imax(1, imin(p.ah.n_out, (1 << 16) / imax(1, p.aw.n_out)))
+        nbands = ceil_div(p.ah.n_out, band)
+        per_thread = imax(1, p.aw.n_out)
+        if p.dw_rows:
+            per_thread = dw1_scratch(p)
+        scratch = <floating *> malloc(per_thread * nthreads * sizeof(floating))
+        if scratch == NULL:
+            return -1
+        for t in prange(p.N * p.Cin * nbands, schedule="dynamic", num_threads=nthreads):
+            tid = omp_get_thread_num()
+            if p.dw_rows:
+                depthwise_rows_dw1(x, w, bias, out, p, t / nbands, (t % nbands) * band,
+                                   imin(p.ah.n_out, (t % nbands + 1) * band),
+                                   scratch + tid * per_thread)
+            else:
+                depthwise_rows(x, w, bias, out, p, t / nbands, (t % nbands) * band,
+                               imin(p.ah.n_out, (t % nbands + 1) * band),
+                               scratch + tid * per_thread)
+        free(scratch)
+        return 0
+    wp = <floating *> malloc(imax(1, wsize) * sizeof(floating))
+    scratch = <floating *> malloc(imax(1, per_thread * nthreads) * sizeof(floating))
+    if wp == NULL or scratch == NULL:
+        free(wp); free(scratch)
+        return -1
+    nblk = ceil_div(p.Cig, 16)
+    for i in prange(p.G * nblk, schedule="static", num_threads=nthreads):
+        pack_weight(w, wp, p, i / nblk, i % nblk)
     for t in prange(p.ntasks, schedule="dynamic", num_threads=nthreads):
         tid = omp_get_thread_num()
         sa = scratch + tid * per_thread
@@ -532,11 +932,14 @@ def conv_transpose2d_run(const floating[:, :, :, ::1] x not None,    # IN  NCHW 
                          bint nhwc, Py_ssize_t groups,
                          Py_ssize_t sh, Py_ssize_t sw, Py_ssize_t pt, Py_ssize_t pl,
                          Py_ssize_t dh, Py_ssize_t dw, int act, double slope,
-                         int nthreads):
+                         int nthreads, int algorithm=0):
     """Run the kernel on validated, contiguous arrays.  Returns 0, or -1 if malloc failed.
 
     Preconditions (checked by ``convt.conv_transpose2d``): shapes consistent, geometry
     positive, ``out`` not overlapping the inputs, every size below 2**31 where BLAS sees it.
+    ``algorithm``: 0 chooses; 1 forces stride phases, 2 forces GEMM + col2im (tests use
+    these to cover both).  A weight holding NaN/Inf always takes 2: it is the algorithm
+    that never multiplies padding zeros by a tap.
     """
     cdef Plan p
     cdef int status = 0
@@ -576,6 +979,7 @@ def conv_transpose2d_run(const floating[:, :, :, ::1] x not None,    # IN  NCHW 
         return status
     with nogil:
         make_plan(&p)
+        choose_algorithm(&p, wptr, algorithm)
         flops = 2.0 * p.N * p.Cin * p.Cog * w.shape[2] * w.shape[3] * H * W
         if flops < SERIAL_FLOPS:
             nthreads = 1

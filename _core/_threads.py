@@ -40,11 +40,15 @@ def _as_count(n, name="num_threads") -> int:
     return n
 
 
+# More threads than this is a typo, not a plan: clamp rather than ask OpenMP for millions.
+_MAX_THREADS = 1024
+
+
 def _counted_back(n: int) -> int:
     # scikit-learn's convention: -1 means all cores, -2 all but one, ...
     if n < 0:
         n = max(1, _openmp_helpers.max_threads() + 1 + n)
-    return n
+    return min(n, _MAX_THREADS)
 
 
 def set_num_threads(n) -> None:

@@ -7,6 +7,7 @@ on contiguous arrays with explicit geometry and cannot fail except on ``malloc``
 from __future__ import annotations
 
 import operator
+import os
 import sys
 
 import numpy as np
@@ -24,6 +25,10 @@ _COMPUTE = {np.dtype(np.float32): np.float32, np.dtype(np.float64): np.float64,
 _GEOMETRY_MAX = 2**31 - 1
 
 _kernel = None
+
+# Tests set this to 1 (stride phases) or 2 (GEMM + col2im) to cover both algorithms on the
+# same cases; 0 lets the kernel choose.  Not an API.
+_force_algorithm = int(os.environ.get("CONVT_ALGORITHM", "0") or 0)
 
 
 def _load_kernel():
@@ -149,6 +154,10 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     if isinstance(negative_slope, (bool, np.bool_)) or not isinstance(
             negative_slope, (int, float, np.integer, np.floating)):
         raise TypeError(f"negative_slope must be a real number, got {negative_slope!r}")
+    try:
+        slope = float(negative_slope)
+    except OverflowError:
+        raise ValueError(f"negative_slope is out of the float range, got {negative_slope!r}") from None
     (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = _geometry(
         stride, padding, output_padding, dilation)
     g = _as_int("groups", groups)
@@ -235,7 +244,8 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
         with blas_single_threaded:
             status = kernel.conv_transpose2d_run(
                 xc, wc, bc, result, layout == "NHWC", g, sh, sw, pt, pl, dh, dw,
-                _ACTIVATIONS[activation], float(negative_slope), nthreads)
+                _ACTIVATIONS[activation], slope, nthreads,
+                _force_algorithm)
         if status:
             raise MemoryError("convt: could not allocate the kernel's scratch memory")
     if result.dtype != x.dtype:
