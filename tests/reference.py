@@ -109,7 +109,7 @@ def conv_transpose2d_ref(x, weight, bias=None, stride=1, padding=0, output_paddi
         m = m.transpose(0, 2, 3, 1)
     # Round once to the input dtype (float16 overflows to inf here, as a cast would).
     with np.errstate(over="ignore"):
-        y = np.ascontiguousarray(y).astype(dtype).astype(np.float64)
+        y = np.ascontiguousarray(y).astype(dtype)
     if return_magnitude:
         return y, np.ascontiguousarray(m)
     return y
