@@ -98,6 +98,7 @@ ctypedef struct Plan:
     Py_ssize_t zpix, zj             # col2im path: pixels and (co, kh, kw) columns per GEMM
     Py_ssize_t band, n_band         # col2im path: output rows per task, bands per image
     Py_ssize_t cc, n_cc             # col2im path: output channels per task, chunks per group
+    bint one_by_one                 # col2im path on a 1x1 input: images batched into M
 
 
 cdef inline Py_ssize_t floor_div(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
@@ -350,9 +351,20 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
     p.n_band = ceil_div(p.ah.n_out, p.band)
     p.zj = imax(1, imin(p.cc * KK, BUDGET_A / 64))
     p.zpix = imax(1, BUDGET_A / p.zj)
+    p.one_by_one = p.ah.n_in == 1 and p.aw.n_in == 1 and p.Cin < 2147483647
+    if p.one_by_one:
+        # All images in one GEMM (M), parallel over channel chunks only.
+        p.nb = imax(1, imin(p.N, p.zpix))
+        p.n_ib = ceil_div(p.N, p.nb)
+        p.n_cc = imax(1, imin(p.Cog, ceil_div(MIN_TASKS, p.n_ib * p.G)))
+        p.cc = ceil_div(imax(1, p.Cog), p.n_cc)
+        p.n_cc = ceil_div(imax(1, p.Cog), p.cc)
+        p.zj = imax(1, imin(p.cc * KK, BUDGET_A / p.nb))
     # Measured on the benchmark suite (one thread, both algorithms on every layer).
     if forced == 1 or forced == 2:
         p.algorithm = forced
+    elif p.one_by_one and KK > 1:
+        p.algorithm = 2                 # a 1x1 input: one GEMM over the batch, then place
     elif p.depthwise and p.ah.s * p.aw.s >= 16:
         p.algorithm = 1                 # big upsampling: the depthwise row kernel
     elif p.Cog * 4 <= p.Cig:
@@ -857,6 +869,66 @@ cdef void scatter_band(const floating *x, const floating *w, const floating *bia
                         orow[ow] = activate(orow[ow], p.act, slope)
 
 
+cdef void scatter_1x1(const floating *x, const floating *w, const floating *bias,
+                      floating *out, const Plan *p, Py_ssize_t n0, Py_ssize_t nimg,
+                      Py_ssize_t g, Py_ssize_t coa, Py_ssize_t cob, floating *z) noexcept nogil:
+    """GEMM + placement for a 1x1 input (DCGAN's first layer): images n0..n0+nimg of group
+    g, output channels [coa, cob).
+
+    With H = W = 1 every output pixel gets at most one tap, so the layer is one GEMM
+    Z[img, (co, kh, kw)] = x[img, :] . W[:, (co, kh, kw)] over a block of images, then one
+    pass that writes act(bias + Z) where a tap lands and act(bias) elsewhere.  NCHW and
+    NHWC inputs coincide here: image n's channels sit at n*C_in.
+    """
+    cdef const Axis *ah = &p.ah
+    cdef const Axis *aw = &p.aw
+    cdef Py_ssize_t Ho = ah.n_out, Wo = aw.n_out, KH = ah.k, KW = aw.k, KK = KH * KW
+    cdef Py_ssize_t Cin = p.Cin, Cout = p.Cout, Cig = p.Cig, Cog = p.Cog, J = Cog * KK
+    cdef floating slope = <floating> p.slope, one = 1, zero = 0, b, ab
+    cdef Py_ssize_t co, c, oh, ow, img, j0, j1, jn, kh, kw, n, cs, px, ca, cbnd
+    cdef floating *o
+    cdef const floating *zr
+    # channel sub-chunks so that Z (nimg x chunk*KK) stays within p.zj columns
+    cdef Py_ssize_t step = imax(1, p.zj / imax(1, KK))
+    cs = coa
+    while cs < cob:
+        ca = cs
+        cbnd = imin(cob, cs + step)
+        j0 = ca * KK
+        j1 = cbnd * KK
+        jn = j1 - j0
+        if Cig > 0:
+            gemm("N", "N", <int> jn, <int> nimg, <int> Cig, one, w + (g * Cig) * J + j0,
+                 <int> J, x + n0 * Cin + g * Cig, <int> Cin, zero, z, <int> jn)
+        for img in range(nimg):
+            n = n0 + img
+            for co in range(ca, cbnd):
+                c = g * Cog + co
+                b = bias[c] if bias != NULL else zero
+                ab = activate(b, p.act, slope)
+                if p.nhwc:
+                    o = out + n * Ho * Wo * Cout + c
+                    px = Cout
+                else:
+                    o = out + (n * Cout + c) * Ho * Wo
+                    px = 1
+                for ow in range(Ho * Wo):
+                    o[ow * px] = ab
+                if Cig == 0:
+                    continue
+                zr = z + img * jn + (co - ca) * KK
+                for kh in range(KH):
+                    oh = kh * ah.d - ah.pad
+                    if oh < 0 or oh >= Ho:
+                        continue
+                    for kw in range(KW):
+                        ow = kw * aw.d - aw.pad
+                        if ow < 0 or ow >= Wo:
+                            continue
+                        o[(oh * Wo + ow) * px] = activate(b + zr[kh * KW + kw], p.act, slope)
+        cs = cbnd
+
+
 cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                   floating *out, Plan *p, int nthreads) noexcept nogil:
     """Pack the weight, optionally prefill, then run every task.  0 or -1 (malloc)."""
@@ -873,6 +945,17 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
         scratch = <floating *> malloc(imax(1, p.zpix * p.zj) * nthreads * sizeof(floating))
         if scratch == NULL:
             return -1
+        if p.one_by_one:
+            # tasks = (block of images, group, channel chunk)
+            for t in prange(p.n_ib * p.G * p.n_cc, schedule="dynamic", num_threads=nthreads):
+                tid = omp_get_thread_num()
+                cb = t % p.n_cc
+                i = t / (p.G * p.n_cc)
+                scatter_1x1(x, w, bias, out, p, i * p.nb, imin(p.nb, p.N - i * p.nb),
+                            (t / p.n_cc) % p.G, cb * p.cc, imin(p.Cog, (cb + 1) * p.cc),
+                            scratch + tid * imax(1, p.zpix * p.zj))
+            free(scratch)
+            return 0
         # tasks = (image, group, channel chunk, band of output rows)
         for t in prange(p.N * p.G * p.n_cc * p.n_band, schedule="dynamic",
                         num_threads=nthreads):

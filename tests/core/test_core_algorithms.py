@@ -113,3 +113,22 @@ def test_nan_weight_reaches_only_its_taps(algorithm):
         y = convt.conv_transpose2d(x, w)[0, 0]
     np.testing.assert_array_equal(np.isnan(y), [[0, 1, 1], [0, 1, 1], [0, 0, 0]])
     np.testing.assert_array_equal(y[~np.isnan(y)], [1, 2, 1, 2, 1])
+
+
+@pytest.mark.parametrize("layout", ["NCHW", "NHWC"])
+@pytest.mark.parametrize("geometry", [
+    dict(stride=1, padding=0, dilation=1, output_padding=0, groups=1),
+    dict(stride=2, padding=(1, 0, 2, 1), dilation=(2, 1), output_padding=(3, 1), groups=2),
+    dict(stride=(1, 3), padding=0, dilation=3, output_padding=0, groups=4),
+], ids=["plain", "crop-dilate-extend", "dilated-groups"])
+def test_one_by_one_input_batched_path(layout, geometry):
+    # A 1x1 input takes the batched GEMM + placement path (DCGAN's first layer).
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((5, 8, 1, 1)).astype(np.float32)
+    if layout == "NHWC":
+        x = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+    w = rng.standard_normal((8, 12 // geometry["groups"], 4, 3)).astype(np.float32)
+    b = rng.standard_normal(12).astype(np.float32)
+    for activation in (None, "sigmoid"):
+        y = convt.conv_transpose2d(x, w, b, layout=layout, activation=activation, **geometry)
+        assert_close(y, x, w, b, layout=layout, activation=activation, **geometry)
