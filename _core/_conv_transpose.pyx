@@ -1008,14 +1008,14 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
     return 0
 
 
-def conv_transpose2d_run(const floating[:, :, :, ::1] x not None,    # IN  NCHW or NHWC
-                         const floating[:, :, :, ::1] w not None,    # IN  (C_in, C_out/g, KH, KW)
-                         const floating[::1] bias,                   # IN  (C_out,) or None
-                         floating[:, :, :, ::1] out not None,        # OUT NCHW or NHWC
-                         bint nhwc, Py_ssize_t groups,
-                         Py_ssize_t sh, Py_ssize_t sw, Py_ssize_t pt, Py_ssize_t pl,
-                         Py_ssize_t dh, Py_ssize_t dw, int act, double slope,
-                         int nthreads, int algorithm=0):
+cdef int run(const floating[:, :, :, ::1] x,      # IN  NCHW or NHWC
+             const floating[:, :, :, ::1] w,      # IN  (C_in, C_out/g, KH, KW)
+             const floating[::1] bias,            # IN  (C_out,) or None
+             floating[:, :, :, ::1] out,          # OUT NCHW or NHWC
+             bint nhwc, Py_ssize_t groups,
+             Py_ssize_t sh, Py_ssize_t sw, Py_ssize_t pt, Py_ssize_t pl,
+             Py_ssize_t dh, Py_ssize_t dw, int act, double slope,
+             int nthreads, int algorithm):
     """Run the kernel on validated, contiguous arrays.  Returns 0, or -1 if malloc failed.
 
     Preconditions (checked by ``convt.conv_transpose2d``): shapes consistent, geometry
@@ -1070,6 +1070,26 @@ def conv_transpose2d_run(const floating[:, :, :, ::1] x not None,    # IN  NCHW 
         axis_free(&p.ah)
         axis_free(&p.aw)
     return status
+
+
+def run_f32(const float[:, :, :, ::1] x not None, const float[:, :, :, ::1] w not None,
+            const float[::1] bias, float[:, :, :, ::1] out not None, bint nhwc,
+            Py_ssize_t groups, Py_ssize_t sh, Py_ssize_t sw, Py_ssize_t pt, Py_ssize_t pl,
+            Py_ssize_t dh, Py_ssize_t dw, int act, double slope, int nthreads,
+            int algorithm=0):
+    """float32 entry point (typed, so no fused-type dispatch on the call path)."""
+    return run(x, w, bias, out, nhwc, groups, sh, sw, pt, pl, dh, dw, act, slope,
+               nthreads, algorithm)
+
+
+def run_f64(const double[:, :, :, ::1] x not None, const double[:, :, :, ::1] w not None,
+            const double[::1] bias, double[:, :, :, ::1] out not None, bint nhwc,
+            Py_ssize_t groups, Py_ssize_t sh, Py_ssize_t sw, Py_ssize_t pt, Py_ssize_t pl,
+            Py_ssize_t dh, Py_ssize_t dw, int act, double slope, int nthreads,
+            int algorithm=0):
+    """float64 entry point; see ``run`` for the contract."""
+    return run(x, w, bias, out, nhwc, groups, sh, sw, pt, pl, dh, dw, act, slope,
+               nthreads, algorithm)
 
 
 def scratch_elements(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W,

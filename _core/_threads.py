@@ -16,15 +16,24 @@ from . import _openmp_helpers
 __all__ = ["set_num_threads", "get_num_threads", "threads", "resolve_num_threads"]
 
 _state = threading.local()
+_OPENMP = _openmp_helpers.openmp_enabled()
 _default_lock = threading.Lock()
 _process_default: int | None = None  # None: follow OMP_NUM_THREADS / the core count
 
 
+_env_default: int | None = None
+
+
 def _cpu_default() -> int:
-    env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    return max(1, _openmp_helpers.max_threads())
+    # OpenMP reads OMP_NUM_THREADS once, at start-up; so do we (it is on every call's path).
+    global _env_default
+    if _env_default is None:
+        env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+        if env.isdigit() and int(env) > 0:
+            _env_default = int(env)
+        else:
+            _env_default = max(1, _openmp_helpers.max_threads())
+    return _env_default
 
 
 def _as_count(n, name="num_threads") -> int:
@@ -70,8 +79,9 @@ def get_num_threads() -> int:
 def _limit_by_threadpoolctl(n: int) -> int:
     # threadpoolctl.threadpool_limits(k, user_api="openmp") lowers omp_get_max_threads in
     # the calling process; honour it when it is below our default.
-    omp_max = _openmp_helpers.max_threads()
-    return max(1, min(n, omp_max)) if _openmp_helpers.openmp_enabled() else 1
+    if not _OPENMP:
+        return 1
+    return max(1, min(n, _openmp_helpers.max_threads()))
 
 
 @contextlib.contextmanager
@@ -92,9 +102,7 @@ def resolve_num_threads(num_threads) -> int:
         n = get_num_threads()
     else:
         n = _counted_back(_as_count(num_threads))
-    if not _openmp_helpers.openmp_enabled():
-        return 1
-    return n
+    return n if _OPENMP else 1
 
 
 class _BlasGuard:

@@ -25,6 +25,9 @@ _COMPUTE = {np.dtype(np.float32): np.float32, np.dtype(np.float64): np.float64,
 _GEOMETRY_MAX = 2**31 - 1
 
 _kernel = None
+# Multiply-adds below which OpenBLAS never threads a GEMM (its own cut-off is far above:
+# about 65536 * threads elements of work per call), so the BLAS guard can be skipped.
+_BLAS_THREADING_MIN = 1 << 16
 
 # Tests set this to 1 (stride phases) or 2 (GEMM + col2im) to cover both algorithms on the
 # same cases; 0 lets the kernel choose.  Not an API.
@@ -53,6 +56,8 @@ def _as_int(name, v):
 
 def _ints(name, v, lengths):
     """``v`` as a tuple of Python ints; an int is repeated to the first allowed length."""
+    if type(v) is int:  # the common case first: this is on every call's path
+        return (v,) * lengths[0]
     if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
         return (int(v),) * lengths[0]
     if isinstance(v, (str, bytes)) or not hasattr(v, "__len__"):
@@ -73,6 +78,13 @@ def _check_range(name, values, lo, raw):
 
 
 def _geometry(stride, padding, output_padding, dilation):
+    if (type(stride) is int and type(padding) is int and type(output_padding) is int
+            and type(dilation) is int and stride >= 1 and dilation >= 1 and padding >= 0
+            and output_padding >= 0 and max(stride, dilation, padding,
+                                            output_padding) <= _GEOMETRY_MAX):
+        # All plain in-range ints, the common case: skip the general parsing.
+        return ((stride, stride), (padding, padding, padding, padding),
+                (output_padding, output_padding), (dilation, dilation))
     s = _ints("stride", stride, (2,))
     d = _ints("dilation", dilation, (2,))
     op = _ints("output_padding", output_padding, (2,))
@@ -241,11 +253,15 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
         result = np.empty(shape, dtype=cdt)  # MemoryError if it cannot be had
     if numel:
         kernel = _kernel or _load_kernel()
-        with blas_single_threaded:
-            status = kernel.conv_transpose2d_run(
-                xc, wc, bc, result, layout == "NHWC", g, sh, sw, pt, pl, dh, dw,
-                _ACTIVATIONS[activation], slope, nthreads,
-                _force_algorithm)
+        run = kernel.run_f32 if cdt is np.float32 else kernel.run_f64
+        if n * cin * cog * kh * kw * h * w < _BLAS_THREADING_MIN:
+            # Too small for BLAS to start threads of its own: skip the guard's calls.
+            status = run(xc, wc, bc, result, layout == "NHWC", g, sh, sw, pt, pl, dh, dw,
+                         _ACTIVATIONS[activation], slope, nthreads, _force_algorithm)
+        else:
+            with blas_single_threaded:
+                status = run(xc, wc, bc, result, layout == "NHWC", g, sh, sw, pt, pl, dh,
+                             dw, _ACTIVATIONS[activation], slope, nthreads, _force_algorithm)
         if status:
             raise MemoryError("convt: could not allocate the kernel's scratch memory")
     if result.dtype != x.dtype:

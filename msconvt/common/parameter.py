@@ -1,0 +1,4 @@
+"""``mindspore.common.parameter``."""
+from .._tensor import Parameter
+
+__all__ = ["Parameter"]

@@ -1,0 +1,4 @@
+"""``mindspore.common.tensor``."""
+from .._tensor import Tensor
+
+__all__ = ["Tensor"]
