@@ -27,7 +27,8 @@ def run_f64(
     slope: float, nthreads: int, algorithm: int = ...,
 ) -> int: ...                         # same contract as run_f32, double precision
 
-def scratch_elements(
+def plan_info(
     N: int, Cin: int, H: int, W: int, Cog: int, KH: int, KW: int, Ho: int, Wo: int,
     groups: int, sh: int, sw: int, pt: int, pl: int, dh: int, dw: int, nhwc: bool,
-) -> dict: ...                        # the stride-phase plan's per-thread scratch and tiling
+    algorithm: int = ...,
+) -> dict: ...   # {"algorithm": str, "per_thread_elements": int, "packed_weight_elements": int}

@@ -929,12 +929,24 @@ cdef void scatter_1x1(const floating *x, const floating *w, const floating *bias
         cs = cbnd
 
 
+cdef void alloc_sizes(const Plan *p, Py_ssize_t *per_thread, Py_ssize_t *packed) noexcept nogil:
+    """Elements ``run_impl`` allocates: per thread, and once (the repacked weight)."""
+    packed[0] = 0
+    if p.algorithm == 2:
+        per_thread[0] = imax(1, p.zpix * p.zj)
+    elif p.depthwise:
+        per_thread[0] = dw1_scratch(p) if p.dw_rows else imax(1, p.aw.n_out)
+    else:
+        per_thread[0] = imax(1, p.size_a + p.size_t + p.size_c)
+        packed[0] = imax(1, p.G * p.Cog * p.Cig * p.ah.k * p.aw.k)
+
+
 cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                   floating *out, Plan *p, int nthreads) noexcept nogil:
     """Pack the weight, optionally prefill, then run every task.  0 or -1 (malloc)."""
-    cdef Py_ssize_t wsize = p.G * p.Cog * p.Cig * p.ah.k * p.aw.k
-    cdef Py_ssize_t per_thread = p.size_a + p.size_t + p.size_c
+    cdef Py_ssize_t wsize, per_thread
     cdef Py_ssize_t i, t, tid, nblk, band, nbands, cb
+    alloc_sizes(p, &per_thread, &wsize)
     cdef floating *wp
     cdef floating *scratch
     cdef floating *sa
@@ -942,7 +954,7 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
         for i in prange(p.N * p.ah.n_out, schedule="static", num_threads=nthreads):
             fill_bias(out, bias, p, i / p.ah.n_out, i % p.ah.n_out)
     if p.algorithm == 2:
-        scratch = <floating *> malloc(imax(1, p.zpix * p.zj) * nthreads * sizeof(floating))
+        scratch = <floating *> malloc(per_thread * nthreads * sizeof(floating))
         if scratch == NULL:
             return -1
         if p.one_by_one:
@@ -953,7 +965,7 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                 i = t / (p.G * p.n_cc)
                 scatter_1x1(x, w, bias, out, p, i * p.nb, imin(p.nb, p.N - i * p.nb),
                             (t / p.n_cc) % p.G, cb * p.cc, imin(p.Cog, (cb + 1) * p.cc),
-                            scratch + tid * imax(1, p.zpix * p.zj))
+                            scratch + tid * per_thread)
             free(scratch)
             return 0
         # tasks = (image, group, channel chunk, band of output rows)
@@ -966,16 +978,13 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                          (t / (p.n_cc * p.n_band)) % p.G,
                          cb * p.cc, imin(p.Cog, (cb + 1) * p.cc),
                          i * p.band, imin(p.ah.n_out, (i + 1) * p.band),
-                         scratch + tid * imax(1, p.zpix * p.zj))
+                         scratch + tid * per_thread)
         free(scratch)
         return 0
     if p.depthwise:
         # Tasks = (plane, band of output rows); one output row of accumulator per thread.
         band = imax(1, imin(p.ah.n_out, (1 << 16) / imax(1, p.aw.n_out)))
         nbands = ceil_div(p.ah.n_out, band)
-        per_thread = imax(1, p.aw.n_out)
-        if p.dw_rows:
-            per_thread = dw1_scratch(p)
         scratch = <floating *> malloc(per_thread * nthreads * sizeof(floating))
         if scratch == NULL:
             return -1
@@ -991,8 +1000,8 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                                scratch + tid * per_thread)
         free(scratch)
         return 0
-    wp = <floating *> malloc(imax(1, wsize) * sizeof(floating))
-    scratch = <floating *> malloc(imax(1, per_thread * nthreads) * sizeof(floating))
+    wp = <floating *> malloc(wsize * sizeof(floating))
+    scratch = <floating *> malloc(per_thread * nthreads * sizeof(floating))
     if wp == NULL or scratch == NULL:
         free(wp); free(scratch)
         return -1
@@ -1092,23 +1101,29 @@ def run_f64(const double[:, :, :, ::1] x not None, const double[:, :, :, ::1] w 
                nthreads, algorithm)
 
 
-def scratch_elements(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W,
-                     Py_ssize_t Cog, Py_ssize_t KH, Py_ssize_t KW, Py_ssize_t Ho,
-                     Py_ssize_t Wo, Py_ssize_t groups, Py_ssize_t sh, Py_ssize_t sw,
-                     Py_ssize_t pt, Py_ssize_t pl, Py_ssize_t dh, Py_ssize_t dw, bint nhwc):
-    """Per-thread scratch (elements) and packed-weight size the kernel would allocate."""
+def plan_info(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W, Py_ssize_t Cog,
+              Py_ssize_t KH, Py_ssize_t KW, Py_ssize_t Ho, Py_ssize_t Wo, Py_ssize_t groups,
+              Py_ssize_t sh, Py_ssize_t sw, Py_ssize_t pt, Py_ssize_t pl, Py_ssize_t dh,
+              Py_ssize_t dw, bint nhwc, int algorithm=0):
+    """The plan a call with these shapes would run (finite weights assumed): algorithm,
+    task count, and the elements it allocates per thread and once (repacked weight)."""
     cdef Plan p
+    cdef Py_ssize_t per_thread, packed
     p.nhwc = nhwc
     p.N = N; p.Cin = Cin; p.G = groups; p.Cig = Cin // groups; p.Cog = Cog
     p.Cout = Cog * groups
+    p.act = 0; p.slope = 0
     if axis_init(&p.ah, H, Ho, KH, sh, dh, pt) != 0:
         raise MemoryError()
     if axis_init(&p.aw, W, Wo, KW, sw, dw, pl) != 0:
         axis_free(&p.ah)
         raise MemoryError()
     make_plan(&p)
+    choose_algorithm[float](&p, <const float *> NULL, algorithm)
+    alloc_sizes(&p, &per_thread, &packed)
     axis_free(&p.ah)
     axis_free(&p.aw)
-    return {"per_thread": p.size_a + p.size_t + p.size_c, "a": p.size_a, "t": p.size_t,
-            "c": p.size_c, "packed_weight": groups * Cog * p.Cig * KH * KW,
-            "tasks": p.ntasks, "tile": (p.nb, p.bq, p.bp), "kc": p.kc, "tpc": p.tpc}
+    name = {1: "depthwise rows" if p.depthwise else "stride phases",
+            2: "gemm + col2im (1x1 input)" if p.one_by_one else "gemm + col2im"}[p.algorithm]
+    return {"algorithm": name, "per_thread_elements": per_thread,
+            "packed_weight_elements": packed}

@@ -14,7 +14,7 @@ import numpy as np
 
 from ._threads import blas_single_threaded, resolve_num_threads
 
-__all__ = ["conv_transpose2d", "output_shape"]
+__all__ = ["conv_transpose2d", "output_shape", "plan"]
 
 _ACTIVATIONS = {None: 0, "relu": 1, "leaky_relu": 2, "sigmoid": 3, "tanh": 4}
 _LAYOUTS = ("NCHW", "NHWC")
@@ -124,6 +124,38 @@ def output_shape(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilati
     wo = (w - 1) * sw - pl - pr + dw * (kw - 1) + 1 + opw
     cout = w_shape[1] * groups
     return (n, cout, ho, wo) if layout == "NCHW" else (n, ho, wo, cout)
+
+
+def plan(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilation=1, groups=1, *,
+         layout="NCHW", dtype="float32", num_threads=None):
+    """What a call with these shapes would run, and the memory it would allocate.
+
+    Returns a dict: ``algorithm``, ``threads``, ``scratch_bytes`` (the kernel's own C
+    allocations: per-thread scratch times threads, plus the repacked weight when the
+    algorithm repacks it) and ``output_bytes``.  Assumes finite weights (a weight holding
+    NaN/Inf always runs "gemm + col2im").  float16 adds a float32 result of the output's
+    size, counted in ``scratch_bytes``.
+    """
+    (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = _geometry(
+        stride, padding, output_padding, dilation)
+    shape = output_shape(x_shape, w_shape, stride, padding, output_padding, dilation,
+                         groups, layout)
+    n, cin, h, w = (x_shape if layout == "NCHW" else
+                    (x_shape[0], x_shape[3], x_shape[1], x_shape[2]))
+    ho, wo = (shape[2], shape[3]) if layout == "NCHW" else (shape[1], shape[2])
+    dt = np.dtype(dtype)
+    cdt = np.dtype(_COMPUTE[dt])
+    nthreads = resolve_num_threads(num_threads)
+    info = _load_kernel().plan_info(n, cin, h, w, w_shape[1], w_shape[2], w_shape[3], ho, wo,
+                                    groups, sh, sw, pt, pl, dh, dw, layout == "NHWC",
+                                    _force_algorithm)
+    numel = int(np.prod(shape))
+    scratch = (info["per_thread_elements"] * nthreads + info["packed_weight_elements"]) \
+        * cdt.itemsize
+    if cdt != dt:
+        scratch += numel * cdt.itemsize
+    return {"algorithm": info["algorithm"], "threads": nthreads, "scratch_bytes": scratch,
+            "output_bytes": numel * dt.itemsize}
 
 
 def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0,
