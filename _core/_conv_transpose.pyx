@@ -98,6 +98,9 @@ ctypedef struct Plan:
     Py_ssize_t zpix, zj             # col2im path: pixels and (co, kh, kw) columns per GEMM
     Py_ssize_t band, n_band         # col2im path: output rows per task, bands per image
     Py_ssize_t cc, n_cc             # col2im path: output channels per task, chunks per group
+    bint batched                    # col2im path: whole small images stacked along M
+    Py_ssize_t znb, zn_ib           # col2im path (1x1 or batched): images per task, blocks
+    Py_ssize_t size_s               # col2im batched NCHW: staging elements per thread
     bint one_by_one                 # col2im path on a 1x1 input: images batched into M
 
 
@@ -352,14 +355,34 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
     p.zj = imax(1, imin(p.cc * KK, BUDGET_A / 64))
     p.zpix = imax(1, BUDGET_A / p.zj)
     p.one_by_one = p.ah.n_in == 1 and p.aw.n_in == 1 and p.Cin < 2147483647
+    # Small images: stack whole images along M (see scatter_batch), as many as make
+    # M about 512, with the NCHW staging copy kept within its budget.
+    cdef Py_ssize_t hw = p.ah.n_in * p.aw.n_in
+    p.batched = False
+    p.size_s = 0
+    if not p.one_by_one and 0 < hw <= 256 and p.N >= 2:
+        p.znb = imin(p.N, imax(1, 512 / hw))
+        if not p.nhwc:
+            p.znb = imin(p.znb, imax(1, (1 << 19) / imax(1, p.Cig * hw)))
+        if p.znb >= 2:
+            p.batched = True
+            p.zn_ib = ceil_div(p.N, p.znb)
+            p.n_band = 1
+            p.band = p.ah.n_out
+            p.n_cc = imax(1, imin(p.Cog, ceil_div(MIN_TASKS, p.zn_ib * p.G)))
+            p.cc = ceil_div(imax(1, p.Cog), p.n_cc)
+            p.n_cc = ceil_div(imax(1, p.Cog), p.cc)
+            p.zpix = p.znb * hw
+            p.zj = imax(1, imin(p.cc * KK, BUDGET_A / p.zpix))
+            p.size_s = 0 if p.nhwc else p.Cig * p.zpix
     if p.one_by_one:
         # All images in one GEMM (M), parallel over channel chunks only.
-        p.nb = imax(1, imin(p.N, p.zpix))
-        p.n_ib = ceil_div(p.N, p.nb)
-        p.n_cc = imax(1, imin(p.Cog, ceil_div(MIN_TASKS, p.n_ib * p.G)))
+        p.znb = imax(1, imin(p.N, p.zpix))
+        p.zn_ib = ceil_div(p.N, p.znb)
+        p.n_cc = imax(1, imin(p.Cog, ceil_div(MIN_TASKS, p.zn_ib * p.G)))
         p.cc = ceil_div(imax(1, p.Cog), p.n_cc)
         p.n_cc = ceil_div(imax(1, p.Cog), p.cc)
-        p.zj = imax(1, imin(p.cc * KK, BUDGET_A / p.nb))
+        p.zj = imax(1, imin(p.cc * KK, BUDGET_A / p.znb))
     # Measured on the benchmark suite (one thread, both algorithms on every layer).
     if forced == 1 or forced == 2:
         p.algorithm = forced
@@ -371,8 +394,8 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.algorithm = 2                 # few outputs per input: the gather would dominate
     elif p.ah.s * p.aw.s == 1 or p.nhwc:
         p.algorithm = 1                 # dense overlap / no staging needed
-    elif p.Cig >= p.Cog and (p.ah.n_in * p.aw.n_in >= 64 or p.N == 1):
-        p.algorithm = 2
+    elif p.Cig >= p.Cog:
+        p.algorithm = 2                 # strided upsampling, no more outputs than inputs
     else:
         p.algorithm = 1
     if w != NULL and p.algorithm == 1 and has_nonfinite(w, p.G * p.Cig * J):
@@ -929,11 +952,107 @@ cdef void scatter_1x1(const floating *x, const floating *w, const floating *bias
         cs = cbnd
 
 
+cdef void scatter_batch(const floating *x, const floating *w, const floating *bias,
+                        floating *out, const Plan *p, Py_ssize_t n0, Py_ssize_t nimg,
+                        Py_ssize_t g, Py_ssize_t coa, Py_ssize_t cob, floating *z,
+                        floating *s) noexcept nogil:
+    """GEMM + col2im (as ``scatter_band``) for a block of whole small images at once.
+
+    One image of 8x8 pixels makes a GEMM with M = 64, and BLAS repacks the whole weight
+    chunk for every such call; stacking ``nimg`` images along M amortises that.  NHWC
+    images are already one pixel-major matrix; NCHW planes are staged channel-major into
+    ``s`` (C_in/g rows of nimg*H*W): one copy of the input block.
+    """
+    cdef const Axis *ah = &p.ah
+    cdef const Axis *aw = &p.aw
+    cdef Py_ssize_t H = ah.n_in, W = aw.n_in, HW = H * W, Ho = ah.n_out, Wo = aw.n_out
+    cdef Py_ssize_t KH = ah.k, KW = aw.k, KK = KH * KW, M = nimg * HW
+    cdef Py_ssize_t Cin = p.Cin, Cout = p.Cout, Cig = p.Cig, Cog = p.Cog, J = Cog * KK
+    cdef Py_ssize_t sh = ah.s, sw = aw.s, dh = ah.d, dw = aw.d, pt = ah.pad, pl = aw.pad
+    cdef floating slope = <floating> p.slope, one = 1, zero = 0, b
+    cdef Py_ssize_t co, c, oh, ow, ih, iw, iwa, iwb, img, n, ci, j, j0, j1, jn, kh, kw
+    cdef Py_ssize_t cstride, pstride
+    cdef floating *orow
+    cdef floating *o
+    cdef const floating *zr
+    # 1. bias (or zero) over the block's channels
+    for img in range(nimg):
+        n = n0 + img
+        for co in range(coa, cob):
+            c = g * Cog + co
+            b = bias[c] if bias != NULL else zero
+            if p.nhwc:
+                o = out + n * Ho * Wo * Cout + c
+                for ow in range(Ho * Wo):
+                    o[ow * Cout] = b
+            else:
+                o = out + (n * Cout + c) * Ho * Wo
+                for ow in range(Ho * Wo):
+                    o[ow] = b
+    if Cig > 0:
+        if not p.nhwc:
+            for ci in range(Cig):
+                for img in range(nimg):
+                    memcpy(s + ci * M + img * HW, x + ((n0 + img) * Cin + g * Cig + ci) * HW,
+                           HW * sizeof(floating))
+        j0 = coa * KK
+        while j0 < cob * KK:
+            j1 = imin(cob * KK, j0 + p.zj)
+            jn = j1 - j0
+            if p.nhwc:
+                gemm("T", "T", <int> M, <int> jn, <int> Cig, one, x + n0 * HW * Cin + g * Cig,
+                     <int> Cin, w + (g * Cig) * J + j0, <int> J, zero, z, <int> M)
+            else:
+                gemm("N", "T", <int> M, <int> jn, <int> Cig, one, s, <int> M,
+                     w + (g * Cig) * J + j0, <int> J, zero, z, <int> M)
+            # 2. col2im: row j of Z into its output positions, image by image
+            for j in range(j0, j1):
+                co = j / KK
+                kh = (j / KW) % KH
+                kw = j % KW
+                c = g * Cog + co
+                iwa = imax(0, ceil_div(pl - kw * dw, sw))
+                iwb = imin(W, floor_div(Wo - 1 + pl - kw * dw, sw) + 1)
+                if iwa >= iwb:
+                    continue
+                for img in range(nimg):
+                    n = n0 + img
+                    for ih in range(H):
+                        oh = ih * sh + kh * dh - pt
+                        if oh < 0 or oh >= Ho:
+                            continue
+                        zr = z + (j - j0) * M + img * HW + ih * W
+                        if p.nhwc:
+                            orow = out + ((n * Ho + oh) * Wo + iwa * sw + kw * dw - pl) * Cout + c
+                            cstride = sw * Cout
+                        else:
+                            orow = out + ((n * Cout + c) * Ho + oh) * Wo + iwa * sw + kw * dw - pl
+                            cstride = sw
+                        for iw in range(iwa, iwb):
+                            orow[0] += zr[iw]
+                            orow += cstride
+            j0 = j1
+    # 3. activation
+    if p.act != ACT_NONE:
+        for img in range(nimg):
+            n = n0 + img
+            for co in range(coa, cob):
+                c = g * Cog + co
+                if p.nhwc:
+                    o = out + n * Ho * Wo * Cout + c
+                    pstride = Cout
+                else:
+                    o = out + (n * Cout + c) * Ho * Wo
+                    pstride = 1
+                for ow in range(Ho * Wo):
+                    o[ow * pstride] = activate(o[ow * pstride], p.act, slope)
+
+
 cdef void alloc_sizes(const Plan *p, Py_ssize_t *per_thread, Py_ssize_t *packed) noexcept nogil:
     """Elements ``run_impl`` allocates: per thread, and once (the repacked weight)."""
     packed[0] = 0
     if p.algorithm == 2:
-        per_thread[0] = imax(1, p.zpix * p.zj)
+        per_thread[0] = imax(1, p.zpix * p.zj + (p.size_s if p.batched else 0))
     elif p.depthwise:
         per_thread[0] = dw1_scratch(p) if p.dw_rows else imax(1, p.aw.n_out)
     else:
@@ -959,13 +1078,25 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
             return -1
         if p.one_by_one:
             # tasks = (block of images, group, channel chunk)
-            for t in prange(p.n_ib * p.G * p.n_cc, schedule="dynamic", num_threads=nthreads):
+            for t in prange(p.zn_ib * p.G * p.n_cc, schedule="dynamic", num_threads=nthreads):
                 tid = omp_get_thread_num()
                 cb = t % p.n_cc
                 i = t / (p.G * p.n_cc)
-                scatter_1x1(x, w, bias, out, p, i * p.nb, imin(p.nb, p.N - i * p.nb),
+                scatter_1x1(x, w, bias, out, p, i * p.znb, imin(p.znb, p.N - i * p.znb),
                             (t / p.n_cc) % p.G, cb * p.cc, imin(p.Cog, (cb + 1) * p.cc),
                             scratch + tid * per_thread)
+            free(scratch)
+            return 0
+        if p.batched:
+            # tasks = (block of whole images, group, channel chunk)
+            for t in prange(p.zn_ib * p.G * p.n_cc, schedule="dynamic", num_threads=nthreads):
+                tid = omp_get_thread_num()
+                cb = t % p.n_cc
+                i = t / (p.G * p.n_cc)
+                sa = scratch + tid * per_thread
+                scatter_batch(x, w, bias, out, p, i * p.znb, imin(p.znb, p.N - i * p.znb),
+                              (t / p.n_cc) % p.G, cb * p.cc, imin(p.Cog, (cb + 1) * p.cc),
+                              sa, sa + p.zpix * p.zj)
             free(scratch)
             return 0
         # tasks = (image, group, channel chunk, band of output rows)
@@ -1124,6 +1255,7 @@ def plan_info(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W, Py_ssize
     axis_free(&p.ah)
     axis_free(&p.aw)
     name = {1: "depthwise rows" if p.depthwise else "stride phases",
-            2: "gemm + col2im (1x1 input)" if p.one_by_one else "gemm + col2im"}[p.algorithm]
+            2: "gemm + col2im (1x1 input)" if p.one_by_one else
+               "gemm + col2im (image batches)" if p.batched else "gemm + col2im"}[p.algorithm]
     return {"algorithm": name, "per_thread_elements": per_thread,
             "packed_weight_elements": packed}
