@@ -47,7 +47,7 @@ __cython_version__ = CONVT_CYTHON_VERSION.decode()
 cdef enum:
     BUDGET_A = 1 << 18
     BUDGET_T = 1 << 18
-    KT_MAX = 1024
+    KT_MAX = 512
     NC_MAX = 1024
     M_MAX = 2048
     M_MIN = 64
@@ -275,7 +275,8 @@ cdef void make_plan(Plan *p) noexcept nogil:
         maxtaps = imax(maxtaps, p.aw.ph_ntap[i])
     for i in range(p.ah.nph):
         maxtaps_h = imax(maxtaps_h, p.ah.ph_ntap[i])
-    kt = imax(1, imin(p.tpc, maxtaps) * p.kc)
+    # A K chunk holds up to tpc taps of one phase, which may span its tap rows.
+    kt = imax(1, imin(p.tpc, maxtaps * maxtaps_h) * p.kc)
     # Pixels per tile: within the A budget, then split further until there are enough tiles.
     mt = imax(M_MIN, imin(M_MAX, BUDGET_A / kt))
     base_tasks = p.ah.nph * p.aw.nph * p.G * p.n_co
@@ -314,7 +315,7 @@ cdef void make_plan(Plan *p) noexcept nogil:
         p.size_t = imax(1, p.nb * rows_t * cols_t * p.kc)
     else:
         p.size_t = 0
-    kt = imax(1, imin(p.tpc, maxtaps) * p.kc)
+    kt = imax(1, imin(p.tpc, maxtaps * maxtaps_h) * p.kc)
     p.size_a = imax(1, p.nb * p.bq * p.bp * kt)
     p.size_c = imax(1, p.nb * p.bq * p.bp * p.nco)
     p.prefill = p.ah.nph < p.ah.s or p.aw.nph < p.aw.s
@@ -523,7 +524,11 @@ cdef void run_task(const floating *x, const floating *wp, const floating *bias,
     cdef Py_ssize_t img, q, pp, m, ih, iw, co, oh, ow, pix
     cdef Py_ssize_t r0 = 0, r1 = 0, cc0 = 0, cc1 = 0, nr = 0, ncol = 0
     cdef floating zero = 0, one = 1, beta = 0, slope = <floating> p.slope, v, b
-    cdef bint direct, any_k = False
+    cdef bint direct, span, any_k = False
+    cdef Py_ssize_t ta, tb, nt, step
+    # Offsets of the taps of one K chunk (a chunk holds at most KT_MAX taps).
+    cdef Py_ssize_t roffh[KT_MAX]
+    cdef Py_ssize_t roffw[KT_MAX]
     cdef const floating *src
     cdef const floating *amat
     cdef floating *dst
@@ -570,36 +575,54 @@ cdef void run_task(const floating *x, const floating *wp, const floating *bias,
                 nr = r1 - r0
                 ncol = cc1 - cc0
                 stage_nchw(x, st, p, n0, nimg, g * Cig + c0, kc, r0, r1, cc0, cc1)
-            for jh in range(jh0, jh1):
-                offh = ah.tap_off[ah.ph_tap0[iph] + jh]
-                jwa = jw0
-                while jwa < jw1:
-                    jwb = imin(jw1, jwa + (p.tpc if kc == Cig else 1))
-                    kt = (jwb - jwa) * kc
-                    # Gather A[m][(jw - jwa)*kc + ci] for m = (img, q, p).
-                    m = 0
-                    for img in range(nimg):
-                        for q in range(qa, qb):
-                            ih = q - offh
-                            for pp in range(pa, pb):
-                                dst = sa + m * kt
-                                for jw in range(jwa, jwb):
-                                    iw = pp - aw.tap_off[aw.ph_tap0[ipw] + jw]
-                                    if ih < 0 or ih >= H or iw < 0 or iw >= W:
-                                        memset(dst, 0, kc * sizeof(floating))
+            # K chunks are runs of taps, flat index t = jh*ntw + jw, whose weight columns
+            # are contiguous: across tap rows when no column tap was pruned and the whole
+            # channel group is in the chunk, else within one tap row.
+            span = (jw0 == 0 and jw1 == ntw and kc == Cig)
+            # balanced chunks: 9 taps in chunks of at most 8 go as 5 + 4, not 8 + 1
+            step = p.tpc if kc == Cig else 1
+            if span:
+                step = ceil_div((jh1 - jh0) * ntw, ceil_div((jh1 - jh0) * ntw, step))
+            elif step > 1:
+                step = ceil_div(jw1 - jw0, ceil_div(jw1 - jw0, step))
+            ta = jh0 * ntw + jw0
+            while ta < (jh1 - 1) * ntw + jw1:
+                jh = ta / ntw
+                if span:
+                    tb = imin(jh1 * ntw, ta + step)
+                else:
+                    tb = imin(jh * ntw + jw1, ta + step)
+                nt = tb - ta
+                kt = nt * kc
+                for t in range(nt):
+                    roffh[t] = ah.tap_off[ah.ph_tap0[iph] + (ta + t) / ntw]
+                    roffw[t] = aw.tap_off[aw.ph_tap0[ipw] + (ta + t) % ntw]
+                # Gather A[m][t*kc + ci] for m = (img, q, p).
+                m = 0
+                for img in range(nimg):
+                    for q in range(qa, qb):
+                        for pp in range(pa, pb):
+                            dst = sa + m * kt
+                            for t in range(nt):
+                                ih = q - roffh[t]
+                                iw = pp - roffw[t]
+                                if ih < 0 or ih >= H or iw < 0 or iw >= W:
+                                    memset(dst, 0, kc * sizeof(floating))
+                                else:
+                                    if p.nhwc:
+                                        src = x + (((n0 + img) * H + ih) * W + iw) * Cin + g * Cig + c0
                                     else:
-                                        if p.nhwc:
-                                            src = x + (((n0 + img) * H + ih) * W + iw) * Cin + g * Cig + c0
-                                        else:
-                                            src = st + ((img * nr + ih - r0) * ncol + iw - cc0) * kc
-                                        memcpy(dst, src, kc * sizeof(floating))
-                                    dst += kc
-                                m += 1
-                    gemm("T", "N", <int> M, <int> nco, <int> kt, one, sa, <int> kt,
-                         wblk + (jh * ntw + jwa) * Cig + c0, <int> kph, beta, sc, <int> M)
-                    beta = one
-                    any_k = True
-                    jwa = jwb
+                                        src = st + ((img * nr + ih - r0) * ncol + iw - cc0) * kc
+                                    memcpy(dst, src, kc * sizeof(floating))
+                                dst += kc
+                            m += 1
+                gemm("T", "N", <int> M, <int> nco, <int> kt, one, sa, <int> kt,
+                     wblk + ta * Cig + c0, <int> kph, beta, sc, <int> M)
+                beta = one
+                any_k = True
+                ta = tb
+                if not span and tb == jh * ntw + jw1:
+                    ta = (jh + 1) * ntw + jw0
             c0 += kc
 
     # ---- epilogue: bias + activation, scattered to the strided output positions ----

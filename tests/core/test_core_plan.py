@@ -31,15 +31,15 @@ def _shapes(n, cin, cout, h, w, k, groups, layout):
 def test_scratch_is_bounded_and_flat_in_batch(layer):
     cin, cout, h, w, k, s, p, g, layout = layer
     sizes = []
-    for n in (1, 16, 64):
+    for n in (1, 64, 256):
         xs, ws = _shapes(n, cin, cout, h, w, k, g, layout)
         info = convt.plan(xs, ws, s, p, groups=g, layout=layout, num_threads=2)
         weight_bytes = 4 * cin * (cout // g) * k * k
         assert info["scratch_bytes"] <= 32 * 2**20 + weight_bytes, info
         sizes.append(info["scratch_bytes"])
-    # Not proportional to the batch: 4x the images, (almost) the same scratch.  (N=1 may
-    # pick another algorithm, so it is only held to the bound above.)
-    assert sizes[2] <= 1.25 * sizes[1] + 2**20, sizes
+    # Not proportional to the batch: past the image-blocking cap, 4x the images, the same
+    # scratch.  (N=1 may pick another algorithm, so it is only held to the bound above.)
+    assert sizes[2] <= 1.25 * sizes[1] + 2 * 2**20, sizes  # linear growth would be 4x
 
 
 def test_kernel_512_typo_stays_small():
