@@ -94,6 +94,7 @@ ctypedef struct Plan:
     bint prefill                    # some phases own no taps: write bias everywhere first
     bint depthwise                  # NCHW, one input and one output channel per group
     bint dw_rows                    # ... with column dilation 1 and small weight tables
+    Py_ssize_t dw_band              # depthwise: output rows per task
     int algorithm                   # 1: stride phases, 2: GEMM + col2im over owned bands
     Py_ssize_t zpix, zj             # col2im path: pixels and (co, kh, kw) columns per GEMM
     Py_ssize_t band, n_band         # col2im path: output rows per task, bands per image
@@ -248,9 +249,12 @@ cdef inline void gemm(char *ta, char *tb, int m, int n, int k, floating alpha,
 
 
 cdef inline Py_ssize_t dw1_scratch(const Plan *p) noexcept nogil:
-    # wtab (KH*J*Wo) + xu (Wo + (J-1)*sw) + acc (Wo), J = ceil(KW/sw)
+    # wtab (KH*J*Wo) + xu rows (rows_in * (Wo + (J-1)*sw)) + acc (Wo), J = ceil(KW/sw);
+    # rows_in as dw1_rows_in(p, p.dw_band)
     cdef Py_ssize_t J = ceil_div(p.aw.k, p.aw.s)
-    return p.ah.k * J * p.aw.n_out + p.aw.n_out + (J - 1) * p.aw.s + p.aw.n_out
+    return (p.ah.k * J * p.aw.n_out + p.aw.n_out
+            + imin(p.ah.n_in, p.dw_band / p.ah.s + ceil_div((p.ah.k - 1) * p.ah.d, p.ah.s) + 2)
+            * (p.aw.n_out + (J - 1) * p.aw.s))
 
 
 cdef void make_plan(Plan *p) noexcept nogil:
@@ -320,6 +324,7 @@ cdef void make_plan(Plan *p) noexcept nogil:
     p.size_c = imax(1, p.nb * p.bq * p.bp * p.nco)
     p.prefill = p.ah.nph < p.ah.s or p.aw.nph < p.aw.s
     p.depthwise = (not p.nhwc) and p.Cig == 1 and p.Cog == 1 and p.G > 1
+    p.dw_band = imax(1, imin(p.ah.n_out, (1 << 16) / imax(1, p.aw.n_out)))
     p.dw_rows = p.depthwise and p.aw.d == 1 and dw1_scratch(p) <= BUDGET_A
 
 
@@ -389,8 +394,8 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.algorithm = forced
     elif p.one_by_one and KK > 1:
         p.algorithm = 2                 # a 1x1 input: one GEMM over the batch, then place
-    elif p.depthwise and p.ah.s * p.aw.s >= 16:
-        p.algorithm = 1                 # big upsampling: the depthwise row kernel
+    elif p.dw_rows:
+        p.algorithm = 1                 # depthwise: the row kernel
     elif p.Cog * 4 <= p.Cig:
         p.algorithm = 2                 # few outputs per input: the gather would dominate
     elif p.ah.s * p.aw.s == 1 or p.nhwc:
@@ -719,6 +724,29 @@ cdef void depthwise_rows(const floating *x, const floating *w, const floating *b
             base += hi - lo
 
 
+cdef inline Py_ssize_t dw1_rows_in(const Plan *p, Py_ssize_t band) noexcept nogil:
+    # Input rows feeding a band of `band` output rows (upper bound).
+    return imin(p.ah.n_in, band / p.ah.s + ceil_div((p.ah.k - 1) * p.ah.d, p.ah.s) + 2)
+
+
+cdef inline void act_store(floating *dst, const floating *acc, Py_ssize_t n, floating b,
+                           int act, floating slope) noexcept nogil:
+    """dst[i] = act(acc[i] + b); the activation switch is hoisted out of the loops so the
+    plain and ReLU cases vectorise."""
+    cdef Py_ssize_t i
+    cdef floating v
+    if act == ACT_NONE:
+        for i in range(n):
+            dst[i] = acc[i] + b
+    elif act == ACT_RELU:
+        for i in range(n):
+            v = acc[i] + b
+            dst[i] = 0 if v < 0 else v
+    else:
+        for i in range(n):
+            dst[i] = activate(acc[i] + b, act, slope)
+
+
 cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floating *bias,
                              floating *out, const Plan *p, Py_ssize_t plane,
                              Py_ssize_t o0, Py_ssize_t o1, floating *scr) noexcept nogil:
@@ -728,32 +756,35 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
     rw = (ow + pl) mod sw) receives kernel columns rw + j*sw from input column
     (ow - j*sw + pl) div sw, j < J.  So, per kernel row kh,
 
-        out_row[ow] += sum_j  wtab[kh][j][ow] * xu[ow - j*sw]
+        out_row[ow] += sum_j  wtab[kh][j][ow] * xu[ih][ow - j*sw]
 
-    with ``xu[o] = x_row[(o + pl) div sw]`` (0 outside the row) and ``wtab[kh][j][ow] =
+    with ``xu[ih][o] = x[ih][(o + pl) div sw]`` (0 outside the row) and ``wtab[kh][j][ow] =
     w[kh][rw + j*sw]`` (0 past the kernel): long contiguous loops over the whole output
-    row, no zero multiplies beyond the short-phase padding.  Scratch layout of ``scr``:
-    wtab (KH*J*Wo) | xu (Wo + (J-1)*sw) | acc (Wo).
+    row, no zero multiplies beyond the short-phase padding.  Each upsampled input row is
+    built once per task.  Scratch layout of ``scr`` (see dw1_scratch): wtab (KH*J*Wo) |
+    xu rows (rows_in * (Wo + halo)) | acc (Wo).
     """
     cdef const Axis *ah = &p.ah
     cdef const Axis *aw = &p.aw
     cdef Py_ssize_t c = plane % p.Cin
     cdef Py_ssize_t H = ah.n_in, W = aw.n_in, Wo = aw.n_out, KW = aw.k, KH = ah.k
     cdef Py_ssize_t sw = aw.s, pl = aw.pad, J = ceil_div(KW, sw)
-    cdef Py_ssize_t halo = (J - 1) * sw
+    cdef Py_ssize_t halo = (J - 1) * sw, pitch = Wo + halo
     cdef const floating *xp = x + plane * H * W
     cdef const floating *wc = w + c * KH * KW
     cdef floating *wtab = scr
     cdef floating *xu = scr + KH * J * Wo
-    cdef floating *acc = xu + Wo + halo
+    cdef floating *acc = xu + dw1_rows_in(p, p.dw_band) * pitch
     cdef floating b = bias[c] if bias != NULL else 0
     cdef floating slope = <floating> p.slope
-    cdef floating *orow
     cdef floating *wt
+    cdef floating *xr
     cdef const floating *xs
     cdef const floating *xrow
-    cdef Py_ssize_t oh, iph, q, t, ih, kh, j, ow, o, iw, kw
-    cdef Py_ssize_t r0 = pl % sw, r
+    cdef Py_ssize_t oh, iph, q, t, ih, kh, j, ow, o, iw, kw, r, rr
+    cdef Py_ssize_t r0 = pl % sw
+    cdef Py_ssize_t ih_lo = imax(0, ceil_div(o0 + ah.pad - (KH - 1) * ah.d, ah.s))
+    cdef Py_ssize_t ih_hi = imin(H, floor_div(o1 - 1 + ah.pad, ah.s) + 1)
     for kh in range(KH):
         for j in range(J):
             wt = wtab + (kh * J + j) * Wo
@@ -764,6 +795,19 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
                 r += 1
                 if r == sw:
                     r = 0
+    # xu rows for the input rows this band reads: xu[o + halo] = x[(o + pl) div sw]
+    for ih in range(ih_lo, ih_hi):
+        xr = xu + (ih - ih_lo) * pitch
+        xrow = xp + ih * W
+        memset(xr, 0, pitch * sizeof(floating))
+        # input column iw covers o = iw*sw - pl + rr, rr < sw, clipped to [-halo, Wo):
+        # at most pitch writes in all, whatever the stride or padding
+        for iw in range(W):
+            o = iw * sw - pl + halo
+            if o >= pitch:
+                break
+            for rr in range(imax(0, -o), imin(sw, pitch - o)):
+                xr[o + rr] = xrow[iw]
     for oh in range(o0, o1):
         iph = find_phase(ah, (oh + ah.pad) % ah.s)
         if iph < 0:
@@ -773,27 +817,16 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
             acc[ow] = 0
         for t in range(ah.ph_ntap[iph]):
             ih = q - ah.tap_off[ah.ph_tap0[iph] + t]
-            if ih < 0 or ih >= H:
+            if ih < ih_lo or ih >= ih_hi:
                 continue
             kh = ah.tap_k[ah.ph_tap0[iph] + t]
-            xrow = xp + ih * W
-            # xu[o + halo] = xrow[(o + pl) div sw] for o in [-halo, Wo): input column iw
-            # covers o in [iw*sw - pl, iw*sw - pl + sw); zeros outside the row.
-            memset(xu, 0, (Wo + halo) * sizeof(floating))
-            for iw in range(W):
-                o = iw * sw - pl + halo
-                for ow in range(imax(o, 0), imin(o + sw, Wo + halo)):
-                    xu[ow] = xrow[iw]
+            xr = xu + (ih - ih_lo) * pitch + halo
             for j in range(J):
                 wt = wtab + (kh * J + j) * Wo
-                xs = xu + halo - j * sw
+                xs = xr - j * sw
                 for ow in range(Wo):
                     acc[ow] += wt[ow] * xs[ow]
-        orow = out + (plane * ah.n_out + oh) * Wo
-        for ow in range(Wo):
-            orow[ow] = activate(acc[ow] + b, p.act, slope)
-
-
+        act_store(out + (plane * ah.n_out + oh) * Wo, acc, Wo, b, p.act, slope)
 cdef inline bint has_nonfinite(const floating *w, Py_ssize_t n) noexcept nogil:
     """Any NaN or Inf?  (x - x is NaN exactly for NaN and +-Inf; no branch per element.)"""
     cdef Py_ssize_t i
@@ -1137,7 +1170,7 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
         return 0
     if p.depthwise:
         # Tasks = (plane, band of output rows); one output row of accumulator per thread.
-        band = imax(1, imin(p.ah.n_out, (1 << 16) / imax(1, p.aw.n_out)))
+        band = p.dw_band
         nbands = ceil_div(p.ah.n_out, band)
         scratch = <floating *> malloc(per_thread * nthreads * sizeof(floating))
         if scratch == NULL:
