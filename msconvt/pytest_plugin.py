@@ -6,18 +6,15 @@ before any conftest or test module is imported, and removes it when pytest finis
 """
 from __future__ import annotations
 
-from ._alias import install_alias, uninstall_alias
+from ._alias import ALIAS
 
-install_alias()
-_installed = True
+# At import, not in pytest_configure: the initial conftests load before that hook runs.
+_release = ALIAS.hold()
 
 
 def pytest_report_header(config):
-    return "msconvt: 'import mindspore' resolves to msconvt (MindSpore shim on convt)"
+    return ALIAS.header()
 
 
 def pytest_unconfigure(config):
-    global _installed
-    if _installed:
-        _installed = False
-        uninstall_alias()
+    _release()

@@ -3,7 +3,8 @@
 ``pdconvt.fluid`` is the shim of ``paddle.fluid``.  To run code that says ``import paddle``
 unchanged, opt in with ``pdconvt.install_alias()``, ``with pdconvt.alias():``,
 ``python -m pdconvt script.py`` or the pytest plugin (``pdconvt.pytest_plugin``).
-Importing pdconvt has no side effects and does not import the core, scipy or pytest.
+Importing pdconvt has no side effects and loads neither the compiled kernels (they load at
+the first forward), scipy nor pytest.
 """
 from __future__ import annotations
 

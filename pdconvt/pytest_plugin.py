@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-_SESSION_KEY = "_pdconvt_alias_installed"
+from ._alias import ALIAS
+
+_SESSION_KEY = "_pdconvt_alias_release"
 
 
 def pytest_addoption(parser):
@@ -23,25 +25,25 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    # A hold of its own, not install_alias(): a test's uninstall_alias() must not end it.
     if config.getoption("--pdconvt-alias") or config.getini("pdconvt_alias"):
-        from ._alias import _acquire
+        setattr(config, _SESSION_KEY, ALIAS.hold())
 
-        _acquire()
-        setattr(config, _SESSION_KEY, True)
+
+def pytest_report_header(config):
+    if getattr(config, _SESSION_KEY, None):
+        return ALIAS.header()
+    return None
 
 
 def pytest_unconfigure(config):
-    if getattr(config, _SESSION_KEY, False):
-        from ._alias import _release
-
-        _release()
-        setattr(config, _SESSION_KEY, False)
+    release = getattr(config, _SESSION_KEY, None)
+    if release:
+        release()
 
 
 @pytest.fixture
 def paddle_alias():
     """``import paddle`` gives pdconvt inside the test; yields that module."""
-    from ._alias import alias
-
-    with alias() as module:
+    with ALIAS.context() as module:
         yield module

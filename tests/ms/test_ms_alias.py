@@ -87,6 +87,16 @@ def test_unprovided_names_say_so():
             mindspore.Model  # noqa: B018
 
 
+def test_import_is_light():
+    # convt itself is allowed (the alias machinery is convt._aliasing); its kernels are not.
+    r = run_python(["-c", "import sys, msconvt; print(sorted(m for m in ("
+                          "'convt._conv_transpose', 'scipy', 'pytest', 'threadpoolctl', "
+                          "'mindspore') if m in sys.modules)); "
+                          "print(msconvt._alias.is_installed())"])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["[]", "False"]
+
+
 def test_runner_runs_seed_002_unchanged(tmp_path):
     script = tmp_path / "example.py"
     script.write_text(SEED_002)

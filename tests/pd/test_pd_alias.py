@@ -66,7 +66,7 @@ def test_alias_names_resolve_to_the_shim(no_paddle):
 def test_install_refuses_when_real_paddle_is_imported(no_paddle):
     sys.modules["paddle"] = types.ModuleType("paddle")
     try:
-        with pytest.raises(RuntimeError, match="real paddle is already imported"):
+        with pytest.raises(RuntimeError, match="real Paddle is already imported"):
             pdconvt.install_alias()
         assert not pdconvt.is_alias_installed()
     finally:
@@ -140,8 +140,10 @@ def test_pytest_plugin_session_option_and_fixture(tmp_path):
 
 
 def test_import_is_light():
-    proc = run_python(["-c", "import sys, pdconvt; print(sorted(m for m in ('convt', 'scipy', "
-                             "'pytest', 'threadpoolctl', 'hypothesis', 'paddle') "
-                             "if m in sys.modules)); print(pdconvt.is_alias_installed())"])
+    # convt itself is allowed (the alias machinery is convt._aliasing); its kernels are not.
+    proc = run_python(["-c", "import sys, pdconvt; print(sorted(m for m in ("
+                             "'convt._conv_transpose', 'scipy', 'pytest', 'threadpoolctl', "
+                             "'hypothesis', 'paddle') if m in sys.modules)); "
+                             "print(pdconvt.is_alias_installed())"])
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["[]", "False"]
