@@ -646,6 +646,11 @@ cdef void run_task(const floating *x, const floating *wp, const floating *bias,
                         m += 1
                 else:
                     o = out + (((n0 + img) * Cout + g * Cog + co0 + co) * Ho + oh) * Wo
+                    if any_k and aw.s == 1:
+                        # stride-1 columns: a contiguous run, stored with a vectorised loop
+                        act_store(o + pa + rw - aw.pad, sc + co * M + m, npx, b, p.act, slope)
+                        m += npx
+                        continue
                     for pp in range(pa, pb):
                         v = (sc[co * M + m] if any_k else zero) + b
                         o[pp * aw.s + rw - aw.pad] = activate(v, p.act, slope)
