@@ -488,6 +488,20 @@ cdef void stage_nchw(const floating *x, floating *t, const Plan *p, Py_ssize_t n
                         dst[c * kc + ci] = src[c]
 
 
+cdef inline void act_store_vec(floating *dst, const floating *src, const floating *b,
+                               Py_ssize_t n, int act, floating slope) noexcept nogil:
+    """dst[i] = act(src[i] + b[i]); src or b may be NULL (zeros).  Switch hoisted."""
+    cdef Py_ssize_t i
+    cdef floating v
+    if src != NULL and b != NULL and act == ACT_NONE:
+        for i in range(n):
+            dst[i] = src[i] + b[i]
+        return
+    for i in range(n):
+        v = (src[i] if src != NULL else 0) + (b[i] if b != NULL else 0)
+        dst[i] = activate(v, act, slope)
+
+
 cdef void run_task(const floating *x, const floating *wp, const floating *bias,
                    floating *out, const Plan *p, Py_ssize_t task,
                    floating *sa, floating *st, floating *sc) noexcept nogil:
@@ -556,8 +570,10 @@ cdef void run_task(const floating *x, const floating *wp, const floating *bias,
             kc = imin(KT_MAX, Cig - c0)
             if p.nhwc:
                 amat = x + ((n0 * H + qa - offh) * W) * Cin + g * Cig + c0
-                gemm("T", "N", <int> M, <int> nco, <int> kc, one, amat, <int> Cin,
-                     wblk + (jh0 * ntw + jw0) * Cig + c0, <int> kph, beta, sc, <int> M)
+                # pixel-major tile for NHWC: sc[m*nco + co]
+                gemm("T", "N", <int> nco, <int> M, <int> kc, one,
+                     wblk + (jh0 * ntw + jw0) * Cig + c0, <int> kph, amat, <int> Cin,
+                     beta, sc, <int> nco)
             else:
                 amat = x + ((n0 * Cin + g * Cig + c0) * H + qa - offh) * W
                 gemm("N", "N", <int> M, <int> nco, <int> kc, one, amat, <int> (H * W),
@@ -621,8 +637,12 @@ cdef void run_task(const floating *x, const floating *wp, const floating *bias,
                                     memcpy(dst, src, kc * sizeof(floating))
                                 dst += kc
                             m += 1
-                gemm("T", "N", <int> M, <int> nco, <int> kt, one, sa, <int> kt,
-                     wblk + ta * Cig + c0, <int> kph, beta, sc, <int> M)
+                if p.nhwc:   # pixel-major tile: sc[m*nco + co]
+                    gemm("T", "N", <int> nco, <int> M, <int> kt, one, wblk + ta * Cig + c0,
+                         <int> kph, sa, <int> kt, beta, sc, <int> nco)
+                else:        # channel-major tile: sc[co*M + m]
+                    gemm("T", "N", <int> M, <int> nco, <int> kt, one, sa, <int> kt,
+                         wblk + ta * Cig + c0, <int> kph, beta, sc, <int> M)
                 beta = one
                 any_k = True
                 ta = tb
@@ -632,6 +652,20 @@ cdef void run_task(const floating *x, const floating *wp, const floating *bias,
 
     # ---- epilogue: bias + activation, scattered to the strided output positions ----
     cdef Py_ssize_t rh = ah.ph_r[iph], rw = aw.ph_r[ipw]
+    if p.nhwc:
+        # pixel-major tile: each output pixel's channels are one contiguous run
+        m = 0
+        for img in range(nimg):
+            for q in range(qa, qb):
+                oh = q * ah.s + rh - ah.pad
+                for pp in range(pa, pb):
+                    o = out + (((n0 + img) * Ho + oh) * Wo + pp * aw.s + rw - aw.pad) * Cout \
+                        + g * Cog + co0
+                    act_store_vec(o, sc + m * nco if any_k else NULL,
+                                  bias + g * Cog + co0 if bias != NULL else NULL,
+                                  nco, p.act, slope)
+                    m += 1
+        return
     for co in range(nco):
         b = bias[g * Cog + co0 + co] if bias != NULL else zero
         m = 0
