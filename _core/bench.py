@@ -668,10 +668,14 @@ def markdown(docs):
     if vers:
         out += ["Peers: " + "; ".join(vers) + ".", ""]
     sg = ", ".join(f"{d['sgemm_gflops']:.0f}" for d in docs)
+    overhead = {}
+    for d in docs:  # convt's from the first run, each peer's from the run that had it
+        for k, v in d["call_overhead_us"].items():
+            if v is not None:
+                overhead.setdefault(k, v)
     out += [f"NumPy float32 sgemm 2048^3 at the same thread count, measured in each run: "
             f"{sg} GFLOP/s. Call overhead (1x1x4x4 input, 3x3 kernel, median): "
-            + ", ".join(f"{k} {v:.1f} us" for k, v in d0["call_overhead_us"].items()
-                        if v is not None) + "."]
+            + ", ".join(f"{k} {v:.1f} us" for k, v in overhead.items()) + "."]
     busy = [d.get("quiet", {}).get("foreign_cores_busy") for d in docs]
     if all(b is not None for b in busy):
         out.append("Other processes kept " + ", ".join(f"{b:.2f}" for b in busy)
