@@ -8,12 +8,12 @@ direct summation of the definition (never by the code under test).
 from __future__ import annotations
 
 import json
-import math
 import os
 
 import numpy as np
 import pytest
 
+from convt.bench import make_inputs
 from reference import TOL, assert_close
 
 # Multiply-accumulates the reference handles in about a quarter of a second.
@@ -46,17 +46,9 @@ def geometry(layer):
                 groups=layer["groups"])
 
 
-def inputs(layer, seed=0, bias=True):
-    """Deterministic ``x, weight, bias``; weight scaled by 1/sqrt(fan-in) like a trained layer."""
-    rng = np.random.default_rng(seed)
-    dt = np.dtype(layer["dtype"])
-    n, ci, co, h, w, k, g = (layer[key] for key in ("N", "C_in", "C_out", "H", "W", "kernel",
-                                                   "groups"))
-    shape = (n, h, w, ci) if layer["layout"] == "NHWC" else (n, ci, h, w)
-    x = rng.standard_normal(shape).astype(dt)
-    wt = (rng.standard_normal((ci, co // g, k, k)) / math.sqrt(ci // g * k * k)).astype(dt)
-    b = rng.standard_normal(co).astype(dt) if bias else None
-    return x, wt, b
+# The same deterministic inputs as ``python -m convt bench`` (weight scaled by 1/sqrt(fan-in)
+# like a trained layer); input generation, not an oracle, so sharing it is safe.
+inputs = make_inputs
 
 
 def layer_params():
