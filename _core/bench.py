@@ -602,6 +602,7 @@ def _merged(docs):
             if name not in ours:
                 order.append(name)
                 ours[name] = r
+            peers.setdefault(name, {})  # also when no peer was importable
             for key, pr in r["peers"].items():
                 if key not in peers.setdefault(name, {}) or pr.get("status") == "ok":
                     peers[name][key] = pr

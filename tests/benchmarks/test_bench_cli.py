@@ -4,6 +4,7 @@ Nothing here asserts a timing; these check that the command measures, checks, wr
 merges what it says it does.
 """
 import json
+import sys
 import re
 
 import numpy as np
@@ -134,3 +135,15 @@ def test_peers_are_not_imported_by_bench():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_bench_with_default_peers_all_absent(capsys, monkeypatch):
+    # A newcomer's machine: the default peer list, none of them installed.  The README's
+    # first command must print the table and say the peers are absent, not crash.
+    for name in ("torch", "paddle", "mindspore"):  # absent even where one is installed
+        monkeypatch.setitem(sys.modules, name, None)
+    code = bench.main(["--layers", "odd_k5s3_b2", "--repeat", "2", "--min-time", "0",
+                       "--threads", "1", "-q"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "odd_k5s3_b2" in out and "absent" in out
