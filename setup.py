@@ -6,6 +6,8 @@ build still succeeds (serial kernels) with a warning.  Environment switches:
 ``CONVT_DISABLE_OPENMP=1``  force a serial build.
 ``CONVT_CYTHON_DEBUG=1``    bounds checking and wraparound checks on, ``-O0 -g``.
 ``CONVT_PORTABLE=1``        no ``-march=native`` (for wheels that run on other machines).
+``CONVT_SANITIZE=address``  AddressSanitizer build (CI runs the core tests on it; load it with
+                           ``LD_PRELOAD=$(gcc -print-file-name=libasan.so)``).
 
 By default the kernels are compiled for the building machine (``-march=native``, when the
 compiler accepts it): ``pip install .`` compiles where it runs, and AVX2/AVX-512 matter
@@ -85,9 +87,13 @@ class BuildExt(build_ext):
         if not debug and not _flag("CONVT_PORTABLE") and _probe_flag(self.compiler, "-march=native"):
             cflags.append("-march=native")
         omp = ["-fopenmp"] if use_omp else []
+        # The kernels index scratch through raw pointers, which Cython's bounds checks do
+        # not see; AddressSanitizer does.
+        san = os.environ.get("CONVT_SANITIZE", "").strip()
+        san_flags = [f"-fsanitize={san}", "-fno-omit-frame-pointer", "-g"] if san else []
         for ext in self.extensions:
-            ext.extra_compile_args = cflags + omp
-            ext.extra_link_args = omp
+            ext.extra_compile_args = cflags + omp + san_flags
+            ext.extra_link_args = omp + san_flags
             ext.define_macros = [("CONVT_CYTHON_VERSION", '"%s"' % _cython_version())]
         super().build_extensions()
 

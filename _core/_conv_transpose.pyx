@@ -29,7 +29,7 @@ an ordinary stride-1 correlation of the input with a sub-kernel, computed as a G
 """
 from cython cimport floating
 from cython.parallel cimport prange
-from libc.stdlib cimport malloc, free, qsort
+from libc.stdlib cimport malloc, calloc, free, qsort
 from libc.string cimport memcpy, memset
 from libc.math cimport exp, tanh, expf, tanhf
 from scipy.linalg.cython_blas cimport sgemm, dgemm
@@ -788,7 +788,8 @@ cdef inline void act_store(floating *dst, const floating *acc, Py_ssize_t n, flo
 
 cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floating *bias,
                              floating *out, const Plan *p, Py_ssize_t plane,
-                             Py_ssize_t o0, Py_ssize_t o1, floating *scr) noexcept nogil:
+                             Py_ssize_t o0, Py_ssize_t o1, floating *wtab, floating *xu,
+                             floating *acc) noexcept nogil:
     """Depthwise rows [o0, o1) of one plane when the column dilation is 1.
 
     Upsample-by-repetition form: with J = ceil(KW/sw), output column ow (residue
@@ -800,8 +801,8 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
     with ``xu[ih][o] = x[ih][(o + pl) div sw]`` (0 outside the row) and ``wtab[kh][j][ow] =
     w[kh][rw + j*sw]`` (0 past the kernel): long contiguous loops over the whole output
     row, no zero multiplies beyond the short-phase padding.  Each upsampled input row is
-    built once per task.  Scratch layout of ``scr`` (see dw1_scratch): wtab (KH*J*Wo) |
-    xu rows (rows_in * (Wo + halo)) | acc (Wo).
+    built once per task.  Scratch (see dw1_scratch): ``wtab`` (KH*J*Wo), ``xu`` (rows_in *
+    (Wo + halo)), ``acc`` (Wo).
     """
     cdef const Axis *ah = &p.ah
     cdef const Axis *aw = &p.aw
@@ -811,9 +812,6 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
     cdef Py_ssize_t halo = (J - 1) * sw, pitch = Wo + halo
     cdef const floating *xp = x + plane * H * W
     cdef const floating *wc = w + c * KH * KW
-    cdef floating *wtab = scr
-    cdef floating *xu = scr + KH * J * Wo
-    cdef floating *acc = xu + dw1_rows_in(p, p.dw_band) * pitch
     cdef floating b = bias[c] if bias != NULL else 0
     cdef floating slope = <floating> p.slope
     cdef floating *wt
@@ -1155,21 +1153,70 @@ cdef void alloc_sizes(const Plan *p, Py_ssize_t *per_thread, Py_ssize_t *packed)
         packed[0] = imax(1, p.G * p.Cog * p.Cig * p.ah.k * p.aw.k)
 
 
+ctypedef struct Scratch:
+    # One allocation per thread and per buffer: an overrun of any buffer lands in
+    # AddressSanitizer's redzone instead of silently in a neighbouring buffer.
+    void **buf          # [nthreads * nparts]
+    int nthreads, nparts
+
+
+cdef int scratch_alloc(Scratch *s, int nthreads, int nparts,
+                       Py_ssize_t n0, Py_ssize_t n1, Py_ssize_t n2,
+                       size_t itemsize) noexcept nogil:
+    """Allocate ``nparts`` (<= 3) buffers of n0, n1, n2 elements for each thread."""
+    cdef Py_ssize_t sizes[3]
+    cdef int i, j
+    sizes[0] = n0; sizes[1] = n1; sizes[2] = n2
+    s.nthreads = nthreads
+    s.nparts = nparts
+    s.buf = <void **> calloc(nthreads * nparts, sizeof(void *))
+    if s.buf == NULL:
+        return -1
+    for i in range(nthreads):
+        for j in range(nparts):
+            s.buf[i * nparts + j] = malloc(imax(1, sizes[j]) * itemsize)
+            if s.buf[i * nparts + j] == NULL:
+                scratch_free(s)
+                return -1
+    return 0
+
+
+cdef void scratch_free(Scratch *s) noexcept nogil:
+    cdef int i
+    if s.buf != NULL:
+        for i in range(s.nthreads * s.nparts):
+            free(s.buf[i])
+        free(s.buf)
+        s.buf = NULL
+
+
 cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                   floating *out, Plan *p, int nthreads) noexcept nogil:
     """Pack the weight, optionally prefill, then run every task.  0 or -1 (malloc)."""
     cdef Py_ssize_t wsize, per_thread
-    cdef Py_ssize_t i, t, tid, nblk, band, nbands, cb
+    cdef Py_ssize_t i, t, tid, nblk, band, nbands, cb, J
     alloc_sizes(p, &per_thread, &wsize)
     cdef floating *wp
-    cdef floating *scratch
-    cdef floating *sa
+    cdef Scratch s
+    cdef size_t item = sizeof(floating)
     if p.prefill:
         for i in prange(p.N * p.ah.n_out, schedule="static", num_threads=nthreads):
             fill_bias(out, bias, p, i / p.ah.n_out, i % p.ah.n_out)
     if p.algorithm == 2:
-        scratch = <floating *> malloc(per_thread * nthreads * sizeof(floating))
-        if scratch == NULL:
+        if p.batched:
+            if scratch_alloc(&s, nthreads, 2, p.zpix * p.zj, p.size_s, 0, item) != 0:
+                return -1
+            # tasks = (block of whole images, group, channel chunk)
+            for t in prange(p.zn_ib * p.G * p.n_cc, schedule="dynamic", num_threads=nthreads):
+                tid = omp_get_thread_num()
+                cb = t % p.n_cc
+                i = t / (p.G * p.n_cc)
+                scatter_batch(x, w, bias, out, p, i * p.znb, imin(p.znb, p.N - i * p.znb),
+                              (t / p.n_cc) % p.G, cb * p.cc, imin(p.Cog, (cb + 1) * p.cc),
+                              <floating *> s.buf[tid * 2], <floating *> s.buf[tid * 2 + 1])
+            scratch_free(&s)
+            return 0
+        if scratch_alloc(&s, nthreads, 1, p.zpix * p.zj, 0, 0, item) != 0:
             return -1
         if p.one_by_one:
             # tasks = (block of images, group, channel chunk)
@@ -1179,67 +1226,62 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                 i = t / (p.G * p.n_cc)
                 scatter_1x1(x, w, bias, out, p, i * p.znb, imin(p.znb, p.N - i * p.znb),
                             (t / p.n_cc) % p.G, cb * p.cc, imin(p.Cog, (cb + 1) * p.cc),
-                            scratch + tid * per_thread)
-            free(scratch)
-            return 0
-        if p.batched:
-            # tasks = (block of whole images, group, channel chunk)
-            for t in prange(p.zn_ib * p.G * p.n_cc, schedule="dynamic", num_threads=nthreads):
+                            <floating *> s.buf[tid])
+        else:
+            # tasks = (image, group, channel chunk, band of output rows)
+            for t in prange(p.N * p.G * p.n_cc * p.n_band, schedule="dynamic",
+                            num_threads=nthreads):
                 tid = omp_get_thread_num()
-                cb = t % p.n_cc
-                i = t / (p.G * p.n_cc)
-                sa = scratch + tid * per_thread
-                scatter_batch(x, w, bias, out, p, i * p.znb, imin(p.znb, p.N - i * p.znb),
-                              (t / p.n_cc) % p.G, cb * p.cc, imin(p.Cog, (cb + 1) * p.cc),
-                              sa, sa + p.zpix * p.zj)
-            free(scratch)
-            return 0
-        # tasks = (image, group, channel chunk, band of output rows)
-        for t in prange(p.N * p.G * p.n_cc * p.n_band, schedule="dynamic",
-                        num_threads=nthreads):
-            tid = omp_get_thread_num()
-            i = t % p.n_band
-            cb = (t / p.n_band) % p.n_cc
-            scatter_band(x, w, bias, out, p, t / (p.G * p.n_cc * p.n_band),
-                         (t / (p.n_cc * p.n_band)) % p.G,
-                         cb * p.cc, imin(p.Cog, (cb + 1) * p.cc),
-                         i * p.band, imin(p.ah.n_out, (i + 1) * p.band),
-                         scratch + tid * per_thread)
-        free(scratch)
+                i = t % p.n_band
+                cb = (t / p.n_band) % p.n_cc
+                scatter_band(x, w, bias, out, p, t / (p.G * p.n_cc * p.n_band),
+                             (t / (p.n_cc * p.n_band)) % p.G,
+                             cb * p.cc, imin(p.Cog, (cb + 1) * p.cc),
+                             i * p.band, imin(p.ah.n_out, (i + 1) * p.band),
+                             <floating *> s.buf[tid])
+        scratch_free(&s)
         return 0
     if p.depthwise:
-        # Tasks = (plane, band of output rows); one output row of accumulator per thread.
+        # Tasks = (plane, band of output rows).
         band = p.dw_band
         nbands = ceil_div(p.ah.n_out, band)
-        scratch = <floating *> malloc(per_thread * nthreads * sizeof(floating))
-        if scratch == NULL:
+        if p.dw_rows:
+            J = ceil_div(p.aw.k, p.aw.s)
+            # wtab | upsampled input rows | accumulator row (see depthwise_rows_dw1)
+            if scratch_alloc(&s, nthreads, 3, p.ah.k * J * p.aw.n_out,
+                             dw1_rows_in(p, band) * (p.aw.n_out + (J - 1) * p.aw.s),
+                             p.aw.n_out, item) != 0:
+                return -1
+        elif scratch_alloc(&s, nthreads, 1, p.aw.n_out, 0, 0, item) != 0:
             return -1
         for t in prange(p.N * p.Cin * nbands, schedule="dynamic", num_threads=nthreads):
             tid = omp_get_thread_num()
             if p.dw_rows:
                 depthwise_rows_dw1(x, w, bias, out, p, t / nbands, (t % nbands) * band,
                                    imin(p.ah.n_out, (t % nbands + 1) * band),
-                                   scratch + tid * per_thread)
+                                   <floating *> s.buf[tid * 3], <floating *> s.buf[tid * 3 + 1],
+                                   <floating *> s.buf[tid * 3 + 2])
             else:
                 depthwise_rows(x, w, bias, out, p, t / nbands, (t % nbands) * band,
                                imin(p.ah.n_out, (t % nbands + 1) * band),
-                               scratch + tid * per_thread)
-        free(scratch)
+                               <floating *> s.buf[tid])
+        scratch_free(&s)
         return 0
     wp = <floating *> malloc(wsize * sizeof(floating))
-    scratch = <floating *> malloc(per_thread * nthreads * sizeof(floating))
-    if wp == NULL or scratch == NULL:
-        free(wp); free(scratch)
+    if wp == NULL:
+        return -1
+    if scratch_alloc(&s, nthreads, 3, p.size_a, p.size_t, p.size_c, item) != 0:
+        free(wp)
         return -1
     nblk = ceil_div(p.Cig, 16)
     for i in prange(p.G * nblk, schedule="static", num_threads=nthreads):
         pack_weight(w, wp, p, i / nblk, i % nblk)
     for t in prange(p.ntasks, schedule="dynamic", num_threads=nthreads):
         tid = omp_get_thread_num()
-        sa = scratch + tid * per_thread
-        run_task(x, wp, bias, out, p, t, sa, sa + p.size_a, sa + p.size_a + p.size_t)
+        run_task(x, wp, bias, out, p, t, <floating *> s.buf[tid * 3],
+                 <floating *> s.buf[tid * 3 + 1], <floating *> s.buf[tid * 3 + 2])
     free(wp)
-    free(scratch)
+    scratch_free(&s)
     return 0
 
 
