@@ -248,13 +248,24 @@ cdef inline void gemm(char *ta, char *tb, int m, int n, int k, floating alpha,
               &beta, c, &ldc)
 
 
-cdef inline Py_ssize_t dw1_scratch(const Plan *p) noexcept nogil:
-    # wtab (KH*J*Wo) + xu rows (rows_in * (Wo + (J-1)*sw)) + acc (Wo), J = ceil(KW/sw);
-    # rows_in as dw1_rows_in(p, p.dw_band)
+cdef inline Py_ssize_t dw1_rows_in(const Plan *p, Py_ssize_t band) noexcept nogil:
+    # Input rows feeding a band of `band` output rows (upper bound).
+    return imin(p.ah.n_in, band / p.ah.s + ceil_div((p.ah.k - 1) * p.ah.d, p.ah.s) + 2)
+
+
+cdef inline void dw1_parts(const Plan *p, Py_ssize_t *parts) noexcept nogil:
+    # The depthwise row kernel's buffers: wtab (KH*J*Wo), upsampled input rows
+    # (rows_in * (Wo + (J-1)*sw)), accumulator row (Wo); J = ceil(KW/sw).
     cdef Py_ssize_t J = ceil_div(p.aw.k, p.aw.s)
-    return (p.ah.k * J * p.aw.n_out + p.aw.n_out
-            + imin(p.ah.n_in, p.dw_band / p.ah.s + ceil_div((p.ah.k - 1) * p.ah.d, p.ah.s) + 2)
-            * (p.aw.n_out + (J - 1) * p.aw.s))
+    parts[0] = p.ah.k * J * p.aw.n_out
+    parts[1] = dw1_rows_in(p, p.dw_band) * (p.aw.n_out + (J - 1) * p.aw.s)
+    parts[2] = p.aw.n_out
+
+
+cdef inline Py_ssize_t dw1_scratch(const Plan *p) noexcept nogil:
+    cdef Py_ssize_t parts[3]
+    dw1_parts(p, parts)
+    return parts[0] + parts[1] + parts[2]
 
 
 cdef void make_plan(Plan *p) noexcept nogil:
@@ -540,7 +551,7 @@ cdef void run_task(const floating *x, const floating *wp, const floating *bias,
     cdef const floating *wblk = wp + (g * Cog * ah.k * aw.k + ah.ph_tap0[iph] * aw.k * Cog
                                       + nth * aw.ph_tap0[ipw] * Cog) * Cig + co0 * kph
     cdef Py_ssize_t offh, offw, jh, jw, jwa, jwb, c0, kc, kt, ci
-    cdef Py_ssize_t img, q, pp, m, ih, iw, co, oh, ow, pix
+    cdef Py_ssize_t img, q, pp, m, ih, iw, co, oh
     cdef Py_ssize_t r0 = 0, r1 = 0, cc0 = 0, cc1 = 0, nr = 0, ncol = 0
     cdef floating zero = 0, one = 1, beta = 0, slope = <floating> p.slope, v, b
     cdef bint direct, span, any_k = False
@@ -763,11 +774,6 @@ cdef void depthwise_rows(const floating *x, const floating *w, const floating *b
             base += hi - lo
 
 
-cdef inline Py_ssize_t dw1_rows_in(const Plan *p, Py_ssize_t band) noexcept nogil:
-    # Input rows feeding a band of `band` output rows (upper bound).
-    return imin(p.ah.n_in, band / p.ah.s + ceil_div((p.ah.k - 1) * p.ah.d, p.ah.s) + 2)
-
-
 cdef inline void act_store(floating *dst, const floating *acc, Py_ssize_t n, floating b,
                            int act, floating slope) noexcept nogil:
     """dst[i] = act(acc[i] + b); the activation switch is hoisted out of the loops so the
@@ -873,6 +879,37 @@ cdef inline bint has_nonfinite(const floating *w, Py_ssize_t n) noexcept nogil:
     return acc != acc
 
 
+cdef inline floating *rows_run(floating *out, const Plan *p, Py_ssize_t n, Py_ssize_t c,
+                               Py_ssize_t o0, Py_ssize_t *stride) noexcept nogil:
+    """Output rows o0.. of channel c of image n as one strided run (NCHW: stride 1,
+    NHWC: stride C_out); (o1 - o0) * W_out elements long."""
+    cdef Py_ssize_t Ho = p.ah.n_out, Wo = p.aw.n_out
+    if p.nhwc:
+        stride[0] = p.Cout
+        return out + ((n * Ho + o0) * Wo) * p.Cout + c
+    stride[0] = 1
+    return out + ((n * p.Cout + c) * Ho + o0) * Wo
+
+
+cdef void rows_fill(floating *out, const Plan *p, Py_ssize_t n, Py_ssize_t c,
+                    Py_ssize_t o0, Py_ssize_t o1, floating v) noexcept nogil:
+    """Rows [o0, o1) of output channel c of image n := v."""
+    cdef Py_ssize_t i, st
+    cdef floating *o = rows_run(out, p, n, c, o0, &st)
+    for i in range((o1 - o0) * p.aw.n_out):
+        o[i * st] = v
+
+
+cdef void rows_activate(floating *out, const Plan *p, Py_ssize_t n, Py_ssize_t c,
+                        Py_ssize_t o0, Py_ssize_t o1) noexcept nogil:
+    """The activation, in place, over rows [o0, o1) of output channel c of image n."""
+    cdef Py_ssize_t i, st
+    cdef floating *o = rows_run(out, p, n, c, o0, &st)
+    cdef floating slope = <floating> p.slope
+    for i in range((o1 - o0) * p.aw.n_out):
+        o[i * st] = activate(o[i * st], p.act, slope)
+
+
 cdef void scatter_band(const floating *x, const floating *w, const floating *bias,
                        floating *out, const Plan *p, Py_ssize_t n, Py_ssize_t g,
                        Py_ssize_t coa, Py_ssize_t cob, Py_ssize_t o0, Py_ssize_t o1,
@@ -895,8 +932,8 @@ cdef void scatter_band(const floating *x, const floating *w, const floating *bia
     cdef Py_ssize_t Cin = p.Cin, Cout = p.Cout, Cig = p.Cig, Cog = p.Cog
     cdef Py_ssize_t J = Cog * KK
     cdef Py_ssize_t sh = ah.s, sw = aw.s, dh = ah.d, dw = aw.d, pt = ah.pad, pl = aw.pad
-    cdef floating slope = <floating> p.slope, one = 1, zero = 0, b
-    cdef Py_ssize_t co, oh, ow, i0, i1, ih, iw, ia, ib, iwa, iwb, cw0, cw1, npix, rows
+    cdef floating one = 1, zero = 0
+    cdef Py_ssize_t co, oh, i0, i1, ih, iw, ia, ib, iwa, iwb, cw0, cw1, npix, rows
     cdef Py_ssize_t j, j0, j1, jn, kh, kw, c, cstride, pix
     cdef floating *orow
     cdef floating *zj
@@ -904,16 +941,7 @@ cdef void scatter_band(const floating *x, const floating *w, const floating *bia
     # 1. the band starts as the bias (or zero)
     for co in range(coa, cob):
         c = g * Cog + co
-        b = bias[c] if bias != NULL else zero
-        for oh in range(o0, o1):
-            if p.nhwc:
-                orow = out + ((n * Ho + oh) * Wo) * Cout + c
-                for ow in range(Wo):
-                    orow[ow * Cout] = b
-            else:
-                orow = out + ((n * Cout + c) * Ho + oh) * Wo
-                for ow in range(Wo):
-                    orow[ow] = b
+        rows_fill(out, p, n, c, o0, o1, bias[c] if bias != NULL else zero)
     # 2. input rows that reach the band: ih*sh + kh*dh - pt in [o0, o1) for some kh
     i0 = imax(0, ceil_div(o0 + pt - (KH - 1) * dh, sh))
     i1 = imin(H, floor_div(o1 - 1 + pt, sh) + 1)
@@ -973,16 +1001,7 @@ cdef void scatter_band(const floating *x, const floating *w, const floating *bia
     # 4. activation over the finished band
     if p.act != ACT_NONE:
         for co in range(coa, cob):
-            c = g * Cog + co
-            for oh in range(o0, o1):
-                if p.nhwc:
-                    orow = out + ((n * Ho + oh) * Wo) * Cout + c
-                    for ow in range(Wo):
-                        orow[ow * Cout] = activate(orow[ow * Cout], p.act, slope)
-                else:
-                    orow = out + ((n * Cout + c) * Ho + oh) * Wo
-                    for ow in range(Wo):
-                        orow[ow] = activate(orow[ow], p.act, slope)
+            rows_activate(out, p, n, g * Cog + co, o0, o1)
 
 
 cdef void scatter_1x1(const floating *x, const floating *w, const floating *bias,
@@ -1062,26 +1081,16 @@ cdef void scatter_batch(const floating *x, const floating *w, const floating *bi
     cdef Py_ssize_t KH = ah.k, KW = aw.k, KK = KH * KW, M = nimg * HW
     cdef Py_ssize_t Cin = p.Cin, Cout = p.Cout, Cig = p.Cig, Cog = p.Cog, J = Cog * KK
     cdef Py_ssize_t sh = ah.s, sw = aw.s, dh = ah.d, dw = aw.d, pt = ah.pad, pl = aw.pad
-    cdef floating slope = <floating> p.slope, one = 1, zero = 0, b
-    cdef Py_ssize_t co, c, oh, ow, ih, iw, iwa, iwb, img, n, ci, j, j0, j1, jn, kh, kw
-    cdef Py_ssize_t cstride, pstride
+    cdef floating one = 1, zero = 0
+    cdef Py_ssize_t co, c, oh, ih, iw, iwa, iwb, img, n, ci, j, j0, j1, jn, kh, kw
+    cdef Py_ssize_t cstride
     cdef floating *orow
-    cdef floating *o
     cdef const floating *zr
     # 1. bias (or zero) over the block's channels
     for img in range(nimg):
-        n = n0 + img
         for co in range(coa, cob):
             c = g * Cog + co
-            b = bias[c] if bias != NULL else zero
-            if p.nhwc:
-                o = out + n * Ho * Wo * Cout + c
-                for ow in range(Ho * Wo):
-                    o[ow * Cout] = b
-            else:
-                o = out + (n * Cout + c) * Ho * Wo
-                for ow in range(Ho * Wo):
-                    o[ow] = b
+            rows_fill(out, p, n0 + img, c, 0, Ho, bias[c] if bias != NULL else zero)
     if Cig > 0:
         if not p.nhwc:
             for ci in range(Cig):
@@ -1130,26 +1139,38 @@ cdef void scatter_batch(const floating *x, const floating *w, const floating *bi
         for img in range(nimg):
             n = n0 + img
             for co in range(coa, cob):
-                c = g * Cog + co
-                if p.nhwc:
-                    o = out + n * Ho * Wo * Cout + c
-                    pstride = Cout
-                else:
-                    o = out + (n * Cout + c) * Ho * Wo
-                    pstride = 1
-                for ow in range(Ho * Wo):
-                    o[ow * pstride] = activate(o[ow * pstride], p.act, slope)
+                rows_activate(out, p, n, g * Cog + co, 0, Ho)
+
+
+cdef int scratch_parts(const Plan *p, Py_ssize_t *parts) noexcept nogil:
+    """Elements of each per-thread buffer ``run_impl`` allocates; returns how many (<= 3)."""
+    parts[1] = 0
+    parts[2] = 0
+    if p.algorithm == 2:
+        parts[0] = p.zpix * p.zj
+        if p.batched:
+            parts[1] = p.size_s
+            return 2
+        return 1
+    if p.depthwise:
+        if p.dw_rows:
+            dw1_parts(p, parts)
+            return 3
+        parts[0] = p.aw.n_out
+        return 1
+    parts[0] = p.size_a
+    parts[1] = p.size_t
+    parts[2] = p.size_c
+    return 3
 
 
 cdef void alloc_sizes(const Plan *p, Py_ssize_t *per_thread, Py_ssize_t *packed) noexcept nogil:
     """Elements ``run_impl`` allocates: per thread, and once (the repacked weight)."""
+    cdef Py_ssize_t parts[3]
+    scratch_parts(p, parts)
+    per_thread[0] = imax(1, parts[0] + parts[1] + parts[2])
     packed[0] = 0
-    if p.algorithm == 2:
-        per_thread[0] = imax(1, p.zpix * p.zj + (p.size_s if p.batched else 0))
-    elif p.depthwise:
-        per_thread[0] = dw1_scratch(p) if p.dw_rows else imax(1, p.aw.n_out)
-    else:
-        per_thread[0] = imax(1, p.size_a + p.size_t + p.size_c)
+    if p.algorithm != 2 and not p.depthwise:
         packed[0] = imax(1, p.G * p.Cog * p.Cig * p.ah.k * p.aw.k)
 
 
@@ -1160,13 +1181,12 @@ ctypedef struct Scratch:
     int nthreads, nparts
 
 
-cdef int scratch_alloc(Scratch *s, int nthreads, int nparts,
-                       Py_ssize_t n0, Py_ssize_t n1, Py_ssize_t n2,
+cdef int scratch_alloc(Scratch *s, const Plan *p, int nthreads,
                        size_t itemsize) noexcept nogil:
-    """Allocate ``nparts`` (<= 3) buffers of n0, n1, n2 elements for each thread."""
+    """Allocate the buffers of ``scratch_parts`` for each thread.  0 or -1 (malloc)."""
     cdef Py_ssize_t sizes[3]
     cdef int i, j
-    sizes[0] = n0; sizes[1] = n1; sizes[2] = n2
+    cdef int nparts = scratch_parts(p, sizes)
     s.nthreads = nthreads
     s.nparts = nparts
     s.buf = <void **> calloc(nthreads * nparts, sizeof(void *))
@@ -1194,18 +1214,22 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                   floating *out, Plan *p, int nthreads) noexcept nogil:
     """Pack the weight, optionally prefill, then run every task.  0 or -1 (malloc)."""
     cdef Py_ssize_t wsize, per_thread
-    cdef Py_ssize_t i, t, tid, nblk, band, nbands, cb, J
+    cdef Py_ssize_t i, t, tid, nblk, band, nbands, cb
     alloc_sizes(p, &per_thread, &wsize)
-    cdef floating *wp
+    cdef floating *wp = NULL
     cdef Scratch s
-    cdef size_t item = sizeof(floating)
     if p.prefill:
         for i in prange(p.N * p.ah.n_out, schedule="static", num_threads=nthreads):
             fill_bias(out, bias, p, i / p.ah.n_out, i % p.ah.n_out)
+    if wsize > 0:
+        wp = <floating *> malloc(wsize * sizeof(floating))
+        if wp == NULL:
+            return -1
+    if scratch_alloc(&s, p, nthreads, sizeof(floating)) != 0:
+        free(wp)
+        return -1
     if p.algorithm == 2:
         if p.batched:
-            if scratch_alloc(&s, nthreads, 2, p.zpix * p.zj, p.size_s, 0, item) != 0:
-                return -1
             # tasks = (block of whole images, group, channel chunk)
             for t in prange(p.zn_ib * p.G * p.n_cc, schedule="dynamic", num_threads=nthreads):
                 tid = omp_get_thread_num()
@@ -1216,8 +1240,6 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                               <floating *> s.buf[tid * 2], <floating *> s.buf[tid * 2 + 1])
             scratch_free(&s)
             return 0
-        if scratch_alloc(&s, nthreads, 1, p.zpix * p.zj, 0, 0, item) != 0:
-            return -1
         if p.one_by_one:
             # tasks = (block of images, group, channel chunk)
             for t in prange(p.zn_ib * p.G * p.n_cc, schedule="dynamic", num_threads=nthreads):
@@ -1245,15 +1267,6 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
         # Tasks = (plane, band of output rows).
         band = p.dw_band
         nbands = ceil_div(p.ah.n_out, band)
-        if p.dw_rows:
-            J = ceil_div(p.aw.k, p.aw.s)
-            # wtab | upsampled input rows | accumulator row (see depthwise_rows_dw1)
-            if scratch_alloc(&s, nthreads, 3, p.ah.k * J * p.aw.n_out,
-                             dw1_rows_in(p, band) * (p.aw.n_out + (J - 1) * p.aw.s),
-                             p.aw.n_out, item) != 0:
-                return -1
-        elif scratch_alloc(&s, nthreads, 1, p.aw.n_out, 0, 0, item) != 0:
-            return -1
         for t in prange(p.N * p.Cin * nbands, schedule="dynamic", num_threads=nthreads):
             tid = omp_get_thread_num()
             if p.dw_rows:
@@ -1267,12 +1280,6 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                                <floating *> s.buf[tid])
         scratch_free(&s)
         return 0
-    wp = <floating *> malloc(wsize * sizeof(floating))
-    if wp == NULL:
-        return -1
-    if scratch_alloc(&s, nthreads, 3, p.size_a, p.size_t, p.size_c, item) != 0:
-        free(wp)
-        return -1
     nblk = ceil_div(p.Cig, 16)
     for i in prange(p.G * nblk, schedule="static", num_threads=nthreads):
         pack_weight(w, wp, p, i / nblk, i % nblk)

@@ -6,6 +6,7 @@ on contiguous arrays with explicit geometry and cannot fail except on ``malloc``
 """
 from __future__ import annotations
 
+import contextlib
 import operator
 import os
 import sys
@@ -28,6 +29,7 @@ _kernel = None
 # Multiply-adds below which OpenBLAS never threads a GEMM (its own cut-off is far above:
 # about 65536 * threads elements of work per call), so the BLAS guard can be skipped.
 _BLAS_THREADING_MIN = 1 << 16
+_NO_GUARD = contextlib.nullcontext()  # reusable: nullcontext holds no state
 
 # Tests set this to 1 (stride phases) or 2 (GEMM + col2im) to cover both algorithms on the
 # same cases; 0 lets the kernel choose.  Not an API.
@@ -286,14 +288,11 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     if numel:
         kernel = _kernel or _load_kernel()
         run = kernel.run_f32 if cdt is np.float32 else kernel.run_f64
-        if n * cin * cog * kh * kw * h * w < _BLAS_THREADING_MIN:
-            # Too small for BLAS to start threads of its own: skip the guard's calls.
+        # Too small for BLAS to start threads of its own: skip the guard's calls.
+        small = n * cin * cog * kh * kw * h * w < _BLAS_THREADING_MIN
+        with _NO_GUARD if small else blas_single_threaded:
             status = run(xc, wc, bc, result, layout == "NHWC", g, sh, sw, pt, pl, dh, dw,
                          _ACTIVATIONS[activation], slope, nthreads, _force_algorithm)
-        else:
-            with blas_single_threaded:
-                status = run(xc, wc, bc, result, layout == "NHWC", g, sh, sw, pt, pl, dh,
-                             dw, _ACTIVATIONS[activation], slope, nthreads, _force_algorithm)
         if status:
             raise MemoryError("convt: could not allocate the kernel's scratch memory")
     if result.dtype != x.dtype:
