@@ -111,7 +111,8 @@ def _extensions():
         "embedsignature": True,
     }
     exts = [
-        Extension("convt._conv_transpose", ["_core/_conv_transpose.pyx"]),
+        Extension("convt._conv_transpose", ["_core/_conv_transpose.pyx"],
+                  include_dirs=["_core"], depends=["_core/_microkernel.h"]),
         Extension("convt._openmp_helpers", ["_core/_openmp_helpers.pyx"]),
     ]
     return cythonize(exts, compiler_directives=directives, include_path=["_core"],

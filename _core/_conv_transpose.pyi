@@ -30,5 +30,5 @@ def run_f64(
 def plan_info(
     N: int, Cin: int, H: int, W: int, Cog: int, KH: int, KW: int, Ho: int, Wo: int,
     groups: int, sh: int, sw: int, pt: int, pl: int, dh: int, dw: int, nhwc: bool,
-    algorithm: int = ...,
+    algorithm: int = ..., f64: bool = ...,
 ) -> dict: ...   # {"algorithm": str, "per_thread_elements": int, "packed_weight_elements": int}

@@ -36,6 +36,19 @@ from scipy.linalg.cython_blas cimport sgemm, dgemm
 
 from _openmp cimport omp_get_thread_num
 
+cdef extern from "_microkernel.h" nogil:
+    # See _microkernel.h: pixels per micro-tile, output channels per weight panel.
+    enum:
+        CONVT_R
+        CONVT_NB_F32
+        CONVT_NB_F64
+    void convt_ukr_f32(Py_ssize_t ntap, const Py_ssize_t *woff, const Py_ssize_t *delta,
+                       Py_ssize_t kc, const float *w, const float *const *px, float *c,
+                       Py_ssize_t ldc, int accumulate)
+    void convt_ukr_f64(Py_ssize_t ntap, const Py_ssize_t *woff, const Py_ssize_t *delta,
+                       Py_ssize_t kc, const double *w, const double *const *px, double *c,
+                       Py_ssize_t ldc, int accumulate)
+
 cdef extern from *:
     # Defined by setup.py: the Cython that generated this module.
     const char *CONVT_CYTHON_VERSION
@@ -52,6 +65,7 @@ cdef enum:
     M_MAX = 2048
     M_MIN = 64
     MIN_TASKS = 8
+    UKR_KB = 128
     SERIAL_FLOPS = 1 << 21
 
 cdef enum Act:
@@ -103,6 +117,9 @@ ctypedef struct Plan:
     Py_ssize_t znb, zn_ib           # col2im path (1x1 or batched): images per task, blocks
     Py_ssize_t size_s               # col2im batched NCHW: staging elements per thread
     bint one_by_one                 # col2im path on a 1x1 input: images batched into M
+    Py_ssize_t nbw                  # micro-kernel path: output channels per weight panel
+    Py_ssize_t ncop                 # ... output channels of a task, padded to panels
+    Py_ssize_t cogp                 # ... output channels of a group, padded to panels
 
 
 cdef inline Py_ssize_t floor_div(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
@@ -400,13 +417,23 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.cc = ceil_div(imax(1, p.Cog), p.n_cc)
         p.n_cc = ceil_div(imax(1, p.Cog), p.cc)
         p.zj = imax(1, imin(p.cc * KK, BUDGET_A / p.znb))
-    # Measured on the benchmark suite (one thread, both algorithms on every layer).
-    if forced == 1 or forced == 2:
+    # Micro-kernel panels: NB output channels per panel, the task's chunk padded to panels.
+    p.nbw = CONVT_NB_F32 if floating is float else CONVT_NB_F64
+    p.ncop = ceil_div(imax(1, p.nco), p.nbw) * p.nbw
+    p.cogp = ceil_div(imax(1, p.Cog), p.nbw) * p.nbw
+    cdef Py_ssize_t stage3 = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off) * p.kc
+    # k == s without padding on NCHW: one tap per phase, straight from the input rows (no
+    # staging transpose), which the BLAS path does better.
+    cdef bint one_tap = p.ah.max_off == 0 and p.aw.max_off == 0 and not p.nhwc
+    # Measured on the benchmark suite (both threads, every algorithm on every layer).
+    if forced == 1 or forced == 2 or forced == 3:
         p.algorithm = forced
     elif p.one_by_one and KK > 1:
         p.algorithm = 2                 # a 1x1 input: one GEMM over the batch, then place
     elif p.dw_rows:
         p.algorithm = 1                 # depthwise: the row kernel
+    elif p.Cog >= p.nbw and not one_tap and stage3 <= 2 * BUDGET_T:
+        p.algorithm = 3                 # full weight panels: the micro-kernel
     elif p.Cog * 4 <= p.Cig:
         p.algorithm = 2                 # few outputs per input: the gather would dominate
     elif p.ah.s * p.aw.s == 1 or p.nhwc:
@@ -415,12 +442,18 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.algorithm = 2                 # strided upsampling, no more outputs than inputs
     else:
         p.algorithm = 1
-    if w != NULL and p.algorithm == 1 and has_nonfinite(w, p.G * p.Cig * J):
+    if w != NULL and p.algorithm != 2 and has_nonfinite(w, p.G * p.Cig * J):
         p.algorithm = 2
-    if not sizes_ok:
-        p.algorithm = 1
-    if p.algorithm == 2:
+    if not sizes_ok and p.algorithm == 2:
+        p.algorithm = 1                 # BLAS sizes are 32-bit; the phase tiles are bounded
+    if p.algorithm != 1:
         p.depthwise = False
+    if p.algorithm == 3:
+        # padded staging window and a tile with room for a partial last micro-tile
+        p.size_t = imax(1, stage3)
+        p.size_c = (p.nb * p.bq * p.bp + CONVT_R) * p.ncop
+        # pixel offsets (Py_ssize_t), counted in elements of at least 4 bytes
+        p.size_a = (p.nb * p.bq * p.bp + CONVT_R) * 2
 
 
 cdef void pack_weight(const floating *w, floating *wp, const Plan *p,
@@ -702,6 +735,236 @@ cdef void run_task(const floating *x, const floating *wp, const floating *bias,
                         m += 1
 
 
+cdef inline Py_ssize_t ukr_phase_base(const Plan *p, Py_ssize_t g, Py_ssize_t iph,
+                                      Py_ssize_t ipw) noexcept nogil:
+    """Offset of phase (iph, ipw) of group g in the micro-kernel weight panels."""
+    return (g * p.cogp * p.ah.k * p.aw.k
+            + (p.ah.ph_tap0[iph] * p.aw.k + p.ah.ph_ntap[iph] * p.aw.ph_tap0[ipw]) * p.cogp
+            ) * p.Cig
+
+
+cdef void pack_weight_ukr(const floating *w, floating *wk, const Plan *p,
+                          Py_ssize_t g, Py_ssize_t ci) noexcept nogil:
+    """Panels of input channel ``ci`` of group ``g``:
+
+    wk[g][phase][co block][tap][ci][lane] = w[g*Cig + ci][block*NB + lane][kh(tap)][kw(tap)]
+
+    zero in the lanes past Cog.  One call reads the weight slice of one input channel
+    (Cog*KH*KW contiguous elements, L1-resident) and writes runs of NB lanes.
+    """
+    cdef Py_ssize_t ih, iw, jh, jw, cb, lane, nl, nth, ntw, kh, kw, base
+    cdef Py_ssize_t KK = p.ah.k * p.aw.k, NB = p.nbw, Cig = p.Cig, Cog = p.Cog
+    cdef const floating *src = w + (g * Cig + ci) * Cog * KK
+    cdef const floating *s0
+    cdef floating *dst
+    for ih in range(p.ah.nph):
+        nth = p.ah.ph_ntap[ih]
+        for iw in range(p.aw.nph):
+            ntw = p.aw.ph_ntap[iw]
+            base = ukr_phase_base(p, g, ih, iw)
+            for cb in range(p.cogp / NB):
+                nl = imin(NB, Cog - cb * NB)
+                for jh in range(nth):
+                    kh = p.ah.tap_k[p.ah.ph_tap0[ih] + jh]
+                    for jw in range(ntw):
+                        kw = p.aw.tap_k[p.aw.ph_tap0[iw] + jw]
+                        dst = wk + base + ((cb * nth * ntw + jh * ntw + jw) * Cig + ci) * NB
+                        s0 = src + cb * NB * KK + kh * p.aw.k + kw
+                        for lane in range(nl):
+                            dst[lane] = s0[lane * KK]
+                        for lane in range(nl, NB):
+                            dst[lane] = 0
+
+
+cdef void stage_padded(const floating *x, floating *t, const Plan *p, Py_ssize_t n0,
+                       Py_ssize_t nimg, Py_ssize_t cbase, Py_ssize_t kc, Py_ssize_t r0,
+                       Py_ssize_t nr, Py_ssize_t c0, Py_ssize_t ncol) noexcept nogil:
+    """t[img][r][c][ci] = x[n0 + img][r0 + r][c0 + c][cbase + ci], zero outside the input.
+
+    The zero border lets the micro-kernel read every tap of every pixel without a bounds
+    check.  NCHW input is transposed in blocks of 16 pixels (see ``stage_nchw``).
+    """
+    cdef Py_ssize_t img, r, c, ci, cb, ce, row, H = p.ah.n_in, W = p.aw.n_in
+    cdef Py_ssize_t ca = imin(ncol, imax(0, -c0)), cz = imax(ca, imin(ncol, W - c0))
+    cdef const floating *src
+    cdef floating *dst
+    for img in range(nimg):
+        for r in range(nr):
+            row = r0 + r
+            dst = t + ((img * nr + r) * ncol) * kc
+            if row < 0 or row >= H or cz <= ca:
+                memset(dst, 0, ncol * kc * sizeof(floating))
+                continue
+            if ca > 0:
+                memset(dst, 0, ca * kc * sizeof(floating))
+            if cz < ncol:
+                memset(dst + cz * kc, 0, (ncol - cz) * kc * sizeof(floating))
+            if p.nhwc:
+                src = x + (((n0 + img) * H + row) * W + c0) * p.Cin + cbase
+                if kc == p.Cin:
+                    memcpy(dst + ca * kc, src + ca * kc, (cz - ca) * kc * sizeof(floating))
+                else:
+                    for c in range(ca, cz):
+                        memcpy(dst + c * kc, src + c * p.Cin, kc * sizeof(floating))
+                continue
+            for cb in range(ca, cz, 16):
+                ce = imin(cz, cb + 16)
+                for ci in range(kc):
+                    src = x + (((n0 + img) * p.Cin + cbase + ci) * H + row) * W + c0
+                    for c in range(cb, ce):
+                        dst[c * kc + ci] = src[c]
+
+
+cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bias,
+                       floating *out, const Plan *p, Py_ssize_t task,
+                       floating *st, floating *sc, Py_ssize_t *poff) noexcept nogil:
+    """One task of the stride-phase algorithm on the micro-kernel (algorithm 3).
+
+    Same tasks as ``run_task``.  Per input-channel chunk the tile's input window is staged
+    once with a zero border; then for each weight panel (NB output channels) and each
+    CONVT_R output pixels, one micro-kernel call runs the whole K = taps x channels with
+    its accumulators in registers.  The pixel-major result tile goes through the same
+    bias/activation epilogue as the BLAS path.
+    """
+    cdef const Axis *ah = &p.ah
+    cdef const Axis *aw = &p.aw
+    cdef Py_ssize_t t = task
+    cdef Py_ssize_t ipw, iph, g, ico, ib, iqb, ipb
+    ipb = t % p.n_pb; t = t / p.n_pb
+    iqb = t % p.n_qb; t = t / p.n_qb
+    ib = t % p.n_ib; t = t / p.n_ib
+    ico = t % p.n_co; t = t / p.n_co
+    g = t % p.G; t = t / p.G
+    ipw = t % aw.nph; t = t / aw.nph
+    iph = t
+
+    cdef Py_ssize_t Ho = ah.n_out, Wo = aw.n_out, Cout = p.Cout, Cig = p.Cig
+    cdef Py_ssize_t n0 = ib * p.nb, nimg = imin(p.nb, p.N - n0)
+    cdef Py_ssize_t co0 = ico * p.nco, nco = imin(p.nco, p.Cog - co0)
+    cdef Py_ssize_t qa = imax(ah.lo + iqb * p.bq, ah.ph_qlo[iph])
+    cdef Py_ssize_t qb = imin(imin(ah.lo + (iqb + 1) * p.bq, ah.hi), ah.ph_qhi[iph])
+    cdef Py_ssize_t pa = imax(aw.lo + ipb * p.bp, aw.ph_qlo[ipw])
+    cdef Py_ssize_t pb = imin(imin(aw.lo + (ipb + 1) * p.bp, aw.hi), aw.ph_qhi[ipw])
+    if qa >= qb or pa >= pb or nimg <= 0 or nco <= 0:
+        return
+    cdef Py_ssize_t nq = qb - qa, npx = pb - pa
+    cdef Py_ssize_t M = nimg * nq * npx
+    cdef Py_ssize_t jh0, jh1, jw0, jw1
+    prune(ah, iph, qa, qb, &jh0, &jh1)
+    prune(aw, ipw, pa, pb, &jw0, &jw1)
+
+    cdef Py_ssize_t NB = p.nbw, ldc = p.ncop
+    cdef Py_ssize_t nth = ah.ph_ntap[iph], ntw = aw.ph_ntap[ipw]
+    cdef Py_ssize_t tap0h = ah.ph_tap0[iph], tap0w = aw.ph_tap0[ipw]
+    cdef const floating *wph = wk + ukr_phase_base(p, g, iph, ipw) + co0 * nth * ntw * Cig
+    cdef Py_ssize_t panel = nth * ntw * Cig * NB     # elements of one weight panel
+    cdef Py_ssize_t offh0, offw0, r0 = 0, c0 = 0, nr = 0, ncol = 0
+    cdef Py_ssize_t ci0, kc, cb, m0, r, m, img, q, pp, jh, jw, ta, nt, ntaps, co, oh
+    cdef Py_ssize_t kcb, ntb, cs, kk
+    cdef int accumulate
+    cdef bint any_k = jh0 < jh1 and jw0 < jw1
+    cdef floating slope = <floating> p.slope, zero = 0, b, v
+    cdef Py_ssize_t woff[KT_MAX]
+    cdef Py_ssize_t delta[KT_MAX]
+    cdef const floating *px[CONVT_R]
+    cdef floating *o
+
+    if any_k:
+        offh0 = ah.tap_off[tap0h + jh0]
+        offw0 = aw.tap_off[tap0w + jw0]
+        r0 = qa - ah.tap_off[tap0h + jh1 - 1]
+        nr = qb - offh0 - r0
+        c0 = pa - aw.tap_off[tap0w + jw1 - 1]
+        ncol = pb - offw0 - c0
+        ntaps = (jh1 - jh0) * (jw1 - jw0)
+        # Pixel m's staged window for the phase's first tap; tap t lies delta[t] before it.
+        m = 0
+        for img in range(nimg):
+            for q in range(qa, qb):
+                for pp in range(pa, pb):
+                    poff[m] = (img * nr + q - offh0 - r0) * ncol + pp - offw0 - c0
+                    m += 1
+        for m in range(M, M + CONVT_R):
+            poff[m] = poff[M - 1]    # a partial last micro-tile recomputes the last pixel
+        ci0 = 0
+        while ci0 < Cig:
+            kc = imin(p.kc, Cig - ci0)
+            stage_padded(x, st, p, n0, nimg, g * Cig + ci0, kc, r0, nr, c0, ncol)
+            # K blocks of about UKR_KB elements (taps x channels), so that the weight panel
+            # block a sweep over the tile's pixels re-reads stays in L1.
+            kcb = imin(kc, UKR_KB)
+            ntb = imax(1, imin(KT_MAX, UKR_KB / kcb))
+            for cb in range(ldc / NB):
+                ta = 0
+                while ta < ntaps:
+                    nt = imin(ntb, ntaps - ta)
+                    cs = 0
+                    while cs < kc:
+                        kk = imin(kcb, kc - cs)
+                        for t in range(nt):
+                            jh = jh0 + (ta + t) / (jw1 - jw0)
+                            jw = jw0 + (ta + t) % (jw1 - jw0)
+                            woff[t] = ((jh * ntw + jw) * Cig + ci0 + cs) * NB
+                            delta[t] = ((ah.tap_off[tap0h + jh] - offh0) * ncol
+                                        + aw.tap_off[tap0w + jw] - offw0) * kc
+                        accumulate = ci0 > 0 or ta > 0 or cs > 0
+                        m0 = 0
+                        while m0 < M:
+                            for r in range(CONVT_R):
+                                px[r] = st + poff[m0 + r] * kc + cs
+                            if floating is float:
+                                convt_ukr_f32(nt, woff, delta, kk, wph + cb * panel, px,
+                                              sc + m0 * ldc + cb * NB, ldc, accumulate)
+                            else:
+                                convt_ukr_f64(nt, woff, delta, kk, wph + cb * panel, px,
+                                              sc + m0 * ldc + cb * NB, ldc, accumulate)
+                            m0 += CONVT_R
+                        cs += kk
+                    ta += nt
+            ci0 += kc
+
+    # ---- epilogue: bias + activation, scattered to the strided output positions ----
+    cdef Py_ssize_t rh = ah.ph_r[iph], rw = aw.ph_r[ipw]
+    if p.nhwc:
+        m = 0
+        for img in range(nimg):
+            for q in range(qa, qb):
+                oh = q * ah.s + rh - ah.pad
+                for pp in range(pa, pb):
+                    o = out + (((n0 + img) * Ho + oh) * Wo + pp * aw.s + rw - aw.pad) * Cout \
+                        + g * p.Cog + co0
+                    act_store_vec(o, sc + m * ldc if any_k else NULL,
+                                  bias + g * p.Cog + co0 if bias != NULL else NULL,
+                                  nco, p.act, slope)
+                    m += 1
+        return
+    # NCHW: one phase row of pixels at a time, channel by channel: the row's part of the
+    # tile (npx pixels x ldc) stays in L1 while its channels are written out.
+    cdef Py_ssize_t step = aw.s, j
+    cdef const floating *srow
+    m = 0
+    for img in range(nimg):
+        for q in range(qa, qb):
+            oh = q * ah.s + rh - ah.pad
+            for co in range(nco):
+                b = bias[g * p.Cog + co0 + co] if bias != NULL else zero
+                o = out + (((n0 + img) * Cout + g * p.Cog + co0 + co) * Ho + oh) * Wo \
+                    + rw - aw.pad + pa * step
+                if not any_k:
+                    v = activate(b, p.act, slope)
+                    for j in range(npx):
+                        o[j * step] = v
+                    continue
+                srow = sc + m * ldc + co
+                if p.act == ACT_NONE:
+                    for j in range(npx):
+                        o[j * step] = srow[j * ldc] + b
+                else:
+                    for j in range(npx):
+                        o[j * step] = activate(srow[j * ldc] + b, p.act, slope)
+            m += npx
+
+
 cdef inline Py_ssize_t find_phase(const Axis *ax, Py_ssize_t r) noexcept nogil:
     """Index of the phase with residue r, or -1 if that residue owns no tap."""
     cdef Py_ssize_t i
@@ -872,11 +1135,20 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
         act_store(out + (plane * ah.n_out + oh) * Wo, acc, Wo, b, p.act, slope)
 cdef inline bint has_nonfinite(const floating *w, Py_ssize_t n) noexcept nogil:
     """Any NaN or Inf?  (x - x is NaN exactly for NaN and +-Inf; no branch per element.)"""
-    cdef Py_ssize_t i
-    cdef floating acc = 0
-    for i in range(n):
-        acc += w[i] - w[i]
-    return acc != acc
+    cdef Py_ssize_t i, j, n16 = n - n % 16
+    cdef floating acc[16]
+    cdef floating tot = 0
+    # 16 independent sums: one chain would cost an add latency per element.
+    for j in range(16):
+        acc[j] = 0
+    for i in range(0, n16, 16):
+        for j in range(16):
+            acc[j] += w[i + j] - w[i + j]
+    for i in range(n16, n):
+        tot += w[i] - w[i]
+    for j in range(16):
+        tot += acc[j]
+    return tot != tot
 
 
 cdef inline floating *rows_run(floating *out, const Plan *p, Py_ssize_t n, Py_ssize_t c,
@@ -1158,6 +1430,11 @@ cdef int scratch_parts(const Plan *p, Py_ssize_t *parts) noexcept nogil:
             return 3
         parts[0] = p.aw.n_out
         return 1
+    if p.algorithm == 3:
+        parts[0] = p.size_t
+        parts[1] = p.size_c
+        parts[2] = p.size_a
+        return 3
     parts[0] = p.size_a
     parts[1] = p.size_t
     parts[2] = p.size_c
@@ -1170,7 +1447,9 @@ cdef void alloc_sizes(const Plan *p, Py_ssize_t *per_thread, Py_ssize_t *packed)
     scratch_parts(p, parts)
     per_thread[0] = imax(1, parts[0] + parts[1] + parts[2])
     packed[0] = 0
-    if p.algorithm != 2 and not p.depthwise:
+    if p.algorithm == 3:
+        packed[0] = imax(1, p.G * p.cogp * p.Cig * p.ah.k * p.aw.k)
+    elif p.algorithm != 2 and not p.depthwise:
         packed[0] = imax(1, p.G * p.Cog * p.Cig * p.ah.k * p.aw.k)
 
 
@@ -1280,6 +1559,16 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                                <floating *> s.buf[tid])
         scratch_free(&s)
         return 0
+    if p.algorithm == 3:
+        for i in prange(p.G * p.Cig, schedule="static", num_threads=nthreads):
+            pack_weight_ukr(w, wp, p, i / p.Cig, i % p.Cig)
+        for t in prange(p.ntasks, schedule="dynamic", num_threads=nthreads):
+            tid = omp_get_thread_num()
+            run_task_ukr(x, wp, bias, out, p, t, <floating *> s.buf[tid * 3],
+                         <floating *> s.buf[tid * 3 + 1], <Py_ssize_t *> s.buf[tid * 3 + 2])
+        free(wp)
+        scratch_free(&s)
+        return 0
     nblk = ceil_div(p.Cig, 16)
     for i in prange(p.G * nblk, schedule="static", num_threads=nthreads):
         pack_weight(w, wp, p, i / nblk, i % nblk)
@@ -1379,7 +1668,7 @@ def run_f64(const double[:, :, :, ::1] x not None, const double[:, :, :, ::1] w 
 def plan_info(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W, Py_ssize_t Cog,
               Py_ssize_t KH, Py_ssize_t KW, Py_ssize_t Ho, Py_ssize_t Wo, Py_ssize_t groups,
               Py_ssize_t sh, Py_ssize_t sw, Py_ssize_t pt, Py_ssize_t pl, Py_ssize_t dh,
-              Py_ssize_t dw, bint nhwc, int algorithm=0):
+              Py_ssize_t dw, bint nhwc, int algorithm=0, bint f64=False):
     """The plan a call with these shapes would run (finite weights assumed): algorithm,
     task count, and the elements it allocates per thread and once (repacked weight)."""
     cdef Plan p
@@ -1394,11 +1683,15 @@ def plan_info(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W, Py_ssize
         axis_free(&p.ah)
         raise MemoryError()
     make_plan(&p)
-    choose_algorithm[float](&p, <const float *> NULL, algorithm)
+    if f64:
+        choose_algorithm[double](&p, <const double *> NULL, algorithm)
+    else:
+        choose_algorithm[float](&p, <const float *> NULL, algorithm)
     alloc_sizes(&p, &per_thread, &packed)
     axis_free(&p.ah)
     axis_free(&p.aw)
     name = {1: "depthwise rows" if p.depthwise else "stride phases",
+            3: "stride phases (micro-kernel)",
             2: "gemm + col2im (1x1 input)" if p.one_by_one else
                "gemm + col2im (image batches)" if p.batched else "gemm + col2im"}[p.algorithm]
     return {"algorithm": name, "per_thread_elements": per_thread,

@@ -31,8 +31,9 @@ _kernel = None
 _BLAS_THREADING_MIN = 1 << 16
 _NO_GUARD = contextlib.nullcontext()  # reusable: nullcontext holds no state
 
-# Tests set this to 1 (stride phases) or 2 (GEMM + col2im) to cover both algorithms on the
-# same cases; 0 lets the kernel choose.  Not an API.
+# Tests set this to 1 (stride phases on BLAS), 2 (GEMM + col2im) or 3 (stride phases on the
+# micro-kernel) to cover every algorithm on the same cases; 0 lets the kernel choose.
+# Not an API.
 _force_algorithm = int(os.environ.get("CONVT_ALGORITHM", "0") or 0)
 
 
@@ -150,7 +151,7 @@ def plan(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilation=1, gr
     nthreads = resolve_num_threads(num_threads)
     info = _load_kernel().plan_info(n, cin, h, w, w_shape[1], w_shape[2], w_shape[3], ho, wo,
                                     groups, sh, sw, pt, pl, dh, dw, layout == "NHWC",
-                                    _force_algorithm)
+                                    _force_algorithm, cdt == np.float64)
     numel = int(np.prod(shape))
     scratch = (info["per_thread_elements"] * nthreads + info["packed_weight_elements"]) \
         * cdt.itemsize

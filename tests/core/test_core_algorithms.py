@@ -1,8 +1,9 @@
-"""Both algorithms of the kernel, forced on the same random geometry, against the oracle.
+"""Every algorithm of the kernel, forced on the same random geometry, against the oracle.
 
-The kernel picks between stride phases (1) and GEMM + col2im (2) per layer; forcing each
-keeps both covered whatever the chooser prefers today.  Depthwise problems additionally go
-through the dedicated row kernels under algorithm 1.
+The kernel picks between stride phases on BLAS (1), GEMM + col2im (2) and stride phases on
+its own micro-kernel (3) per layer; forcing each keeps all covered whatever the chooser
+prefers today.  Depthwise problems additionally go through the dedicated row kernels under
+algorithm 1.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from reference import assert_close
 EXAMPLES = int(os.environ.get("CONVT_FUZZ_EXAMPLES", "40"))
 
 
-ALGORITHMS = pytest.mark.parametrize("algorithm", [1, 2], ids=["phases", "col2im"])
+ALGORITHMS = pytest.mark.parametrize("algorithm", [1, 2, 3],
+                                     ids=["phases", "col2im", "microkernel"])
 
 
 class forced:
@@ -132,3 +134,30 @@ def test_one_by_one_input_batched_path(layout, geometry):
     for activation in (None, "sigmoid"):
         y = convt.conv_transpose2d(x, w, b, layout=layout, activation=activation, **geometry)
         assert_close(y, x, w, b, layout=layout, activation=activation, **geometry)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["NCHW", "NHWC"])
+@pytest.mark.parametrize("cin,cout,k,stride,dilation,groups", [
+    (130, 65, 3, 2, 1, 1),      # two weight panels, the second partial; a K-block tail
+    (300, 130, 2, 2, 1, 1),     # three panels; channels in several K blocks
+    (600, 64, 1, 1, 1, 1),      # more input channels than one staging chunk (512)
+    (3, 70, 7, 1, 1, 1),        # 49 taps of 3 channels: several taps per K block
+    (64, 128, 3, 3, 2, 2),      # dilation, groups, taps that miss the input
+], ids=["panels", "kblocks", "staging-chunks", "tap-blocks", "dilated-groups"])
+def test_micro_kernel_panel_and_block_edges(dtype, layout, cin, cout, k, stride, dilation,
+                                            groups):
+    # The random problems above are small; these cross the micro-kernel's panel (64 or 32
+    # output channels), K-block (128), staging-chunk (512 channels) and micro-tile
+    # (6 pixels) boundaries.
+    rng = np.random.default_rng(cin * 7 + cout)
+    x = rng.standard_normal((2, cin, 5, 7)).astype(dtype)
+    if layout == "NHWC":
+        x = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+    w = rng.standard_normal((cin, cout // groups, k, k)).astype(dtype)
+    b = rng.standard_normal(cout).astype(dtype)
+    kw = dict(stride=stride, padding=1, output_padding=stride - 1, dilation=dilation,
+              groups=groups, layout=layout, activation="relu")
+    with forced(3):
+        y = convt.conv_transpose2d(x, w, b, **kw)
+    assert_close(y, x, w, b, **kw)
