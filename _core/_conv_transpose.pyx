@@ -48,6 +48,14 @@ cdef extern from "_microkernel.h" nogil:
     void convt_ukr_f64(Py_ssize_t ntap, const Py_ssize_t *woff, const Py_ssize_t *delta,
                        Py_ssize_t kc, const double *w, const double *const *px, double *c,
                        Py_ssize_t ldc, int accumulate)
+    # half the output channels, twice the pixels
+    void convt_ukr_narrow_f32(Py_ssize_t ntap, const Py_ssize_t *woff,
+                              const Py_ssize_t *delta, Py_ssize_t kc, const float *w,
+                              const float *const *px, float *c, Py_ssize_t ldc, int accumulate)
+    void convt_ukr_narrow_f64(Py_ssize_t ntap, const Py_ssize_t *woff,
+                              const Py_ssize_t *delta, Py_ssize_t kc, const double *w,
+                              const double *const *px, double *c, Py_ssize_t ldc,
+                              int accumulate)
 
 cdef extern from *:
     # Defined by setup.py: the Cython that generated this module.
@@ -120,6 +128,8 @@ ctypedef struct Plan:
     Py_ssize_t nbw                  # micro-kernel path: output channels per weight panel
     Py_ssize_t ncop                 # ... output channels of a task, padded to panels
     Py_ssize_t cogp                 # ... output channels of a group, padded to panels
+    bint narrow                     # ... half-width panels (few output channels per group)
+    Py_ssize_t mr                   # ... pixels per micro-tile
 
 
 cdef inline Py_ssize_t floor_div(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
@@ -419,6 +429,11 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.zj = imax(1, imin(p.cc * KK, BUDGET_A / p.znb))
     # Micro-kernel panels: NB output channels per panel, the task's chunk padded to panels.
     p.nbw = CONVT_NB_F32 if floating is float else CONVT_NB_F64
+    p.narrow = 2 * p.Cog <= p.nbw
+    p.mr = CONVT_R
+    if p.narrow:
+        p.nbw = p.nbw / 2
+        p.mr = 2 * CONVT_R
     p.ncop = ceil_div(imax(1, p.nco), p.nbw) * p.nbw
     p.cogp = ceil_div(imax(1, p.Cog), p.nbw) * p.nbw
     cdef Py_ssize_t stage3 = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off) * p.kc
@@ -432,7 +447,7 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.algorithm = 2                 # a 1x1 input: one GEMM over the batch, then place
     elif p.dw_rows:
         p.algorithm = 1                 # depthwise: the row kernel
-    elif p.Cog >= p.nbw and not one_tap and stage3 <= 2 * BUDGET_T:
+    elif p.Cog * 4 > p.nbw * 3 and not one_tap and stage3 <= 2 * BUDGET_T:
         p.algorithm = 3                 # full weight panels: the micro-kernel
     elif p.Cog * 4 <= p.Cig:
         p.algorithm = 2                 # few outputs per input: the gather would dominate
@@ -451,9 +466,9 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
     if p.algorithm == 3:
         # padded staging window and a tile with room for a partial last micro-tile
         p.size_t = imax(1, stage3)
-        p.size_c = (p.nb * p.bq * p.bp + CONVT_R) * p.ncop
+        p.size_c = (p.nb * p.bq * p.bp + p.mr) * p.ncop
         # pixel offsets (Py_ssize_t), counted in elements of at least 4 bytes
-        p.size_a = (p.nb * p.bq * p.bp + CONVT_R) * 2
+        p.size_a = (p.nb * p.bq * p.bp + p.mr) * 2
 
 
 cdef void pack_weight(const floating *w, floating *wp, const Plan *p,
@@ -866,7 +881,10 @@ cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bi
     cdef floating slope = <floating> p.slope, zero = 0, b, v
     cdef Py_ssize_t woff[KT_MAX]
     cdef Py_ssize_t delta[KT_MAX]
-    cdef const floating *px[CONVT_R]
+    cdef const floating *px[2 * CONVT_R]
+    cdef const floating *wcb
+    cdef floating *ccb
+    cdef Py_ssize_t mr = p.mr
     cdef floating *o
 
     if any_k:
@@ -884,7 +902,7 @@ cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bi
                 for pp in range(pa, pb):
                     poff[m] = (img * nr + q - offh0 - r0) * ncol + pp - offw0 - c0
                     m += 1
-        for m in range(M, M + CONVT_R):
+        for m in range(M, M + mr):
             poff[m] = poff[M - 1]    # a partial last micro-tile recomputes the last pixel
         ci0 = 0
         while ci0 < Cig:
@@ -910,18 +928,34 @@ cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bi
                         accumulate = ci0 > 0 or ta > 0 or cs > 0
                         m0 = 0
                         while m0 < M:
-                            for r in range(CONVT_R):
+                            for r in range(mr):
                                 px[r] = st + poff[m0 + r] * kc + cs
+                            wcb = wph + cb * panel
+                            ccb = sc + m0 * ldc + cb * NB
                             if floating is float:
-                                convt_ukr_f32(nt, woff, delta, kk, wph + cb * panel, px,
-                                              sc + m0 * ldc + cb * NB, ldc, accumulate)
+                                if p.narrow:
+                                    convt_ukr_narrow_f32(nt, woff, delta, kk, wcb, px, ccb, ldc,
+                                                         accumulate)
+                                else:
+                                    convt_ukr_f32(nt, woff, delta, kk, wcb, px, ccb, ldc,
+                                                  accumulate)
                             else:
-                                convt_ukr_f64(nt, woff, delta, kk, wph + cb * panel, px,
-                                              sc + m0 * ldc + cb * NB, ldc, accumulate)
-                            m0 += CONVT_R
+                                if p.narrow:
+                                    convt_ukr_narrow_f64(nt, woff, delta, kk, wcb, px, ccb, ldc,
+                                                         accumulate)
+                                else:
+                                    convt_ukr_f64(nt, woff, delta, kk, wcb, px, ccb, ldc,
+                                                  accumulate)
+                            m0 += mr
                         cs += kk
                     ta += nt
             ci0 += kc
+
+    else:
+        # No tap reaches these pixels: a zero tile, so the epilogue has one form.  (A form
+        # with a NULL tile wrote act(0) = 0.5 for float64 NHWC in the -O3 build, but not
+        # under ASan or with a printf added; the cause was not isolated, the form avoided.)
+        memset(sc, 0, M * ldc * sizeof(floating))
 
     # ---- epilogue: bias + activation, scattered to the strided output positions ----
     cdef Py_ssize_t rh = ah.ph_r[iph], rw = aw.ph_r[ipw]
@@ -933,7 +967,7 @@ cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bi
                 for pp in range(pa, pb):
                     o = out + (((n0 + img) * Ho + oh) * Wo + pp * aw.s + rw - aw.pad) * Cout \
                         + g * p.Cog + co0
-                    act_store_vec(o, sc + m * ldc if any_k else NULL,
+                    act_store_vec(o, sc + m * ldc,
                                   bias + g * p.Cog + co0 if bias != NULL else NULL,
                                   nco, p.act, slope)
                     m += 1
@@ -950,11 +984,6 @@ cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bi
                 b = bias[g * p.Cog + co0 + co] if bias != NULL else zero
                 o = out + (((n0 + img) * Cout + g * p.Cog + co0 + co) * Ho + oh) * Wo \
                     + rw - aw.pad + pa * step
-                if not any_k:
-                    v = activate(b, p.act, slope)
-                    for j in range(npx):
-                        o[j * step] = v
-                    continue
                 srow = sc + m * ldc + co
                 if p.act == ACT_NONE:
                     for j in range(npx):

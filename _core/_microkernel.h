@@ -10,7 +10,8 @@
  * c[r][0:NB] = sum_t sum_k  w[woff[t] + k*NB + 0:NB] * px[r][k - delta[t]]     r < CONVT_R
  *
  * NB = CONVT_NV vectors of output channels, CONVT_R pixels: 4x6 zmm accumulators on
- * AVX-512 (32 registers), 2x6 on AVX/SSE (16 registers), so nothing spills.  GCC vector
+ * AVX-512 (32 registers), 2x6 on AVX/SSE (16 registers), so nothing spills; the narrow
+ * variant is half the vectors by twice the pixels.  GCC vector
  * extensions keep this portable: without AVX-512 the same source compiles to narrower
  * registers.  Multiply-adds contract to FMA, as in BLAS; no reassociation, so NaN and Inf
  * propagate as in the definition.
@@ -38,48 +39,49 @@
 typedef float convt_vf __attribute__((vector_size(CONVT_VBYTES), aligned(4)));
 typedef double convt_vd __attribute__((vector_size(CONVT_VBYTES), aligned(8)));
 
-/* One pixel's broadcast times every weight vector: consuming each broadcast at once keeps
- * the weight vectors in registers (one broadcast live at a time). */
-#define CONVT_ROW(R_, A_)                                                                  \
-    { const __typeof__(A_[0]) b_ = A_[k]; for (v = 0; v < CONVT_NV; v++) acc[R_][v] += wv[v] * b_; }
-
-#define CONVT_UKR(NAME, T, V, NB)                                                         \
+/* NAME(ntap, woff, delta, kc, w, px, c, ldc, accumulate) for NV_ vectors x R_ pixels.
+ * Each pixel's broadcast is consumed at once by every weight vector, so only one
+ * broadcast is live and the weight vectors stay in registers. */
+#define CONVT_UKR(NAME, T, V, NV_, R_)                                                     \
 static inline void NAME(ptrdiff_t ntap, const ptrdiff_t *woff, const ptrdiff_t *delta,    \
                         ptrdiff_t kc, const T *w, const T *const *px, T *c, ptrdiff_t ldc,\
                         int accumulate)                                                    \
 {                                                                                          \
     enum { L = CONVT_VBYTES / (int)sizeof(T) };                                            \
-    V acc[CONVT_R][CONVT_NV];                                                              \
+    V acc[R_][NV_];                                                                        \
     int r, v;                                                                              \
-    for (r = 0; r < CONVT_R; r++)                                                          \
-        for (v = 0; v < CONVT_NV; v++) {                                                   \
-            if (accumulate)                                                                \
-                acc[r][v] = *(const V *)(c + r * ldc + v * L);                             \
-            else                                                                           \
-                acc[r][v] = (V){0};                                                        \
-        }                                                                                  \
+    for (r = 0; r < R_; r++)                                                               \
+        for (v = 0; v < NV_; v++)                                                          \
+            acc[r][v] = accumulate ? *(const V *)(c + r * ldc + v * L) : (V){0};           \
     for (ptrdiff_t t = 0; t < ntap; t++) {                                                 \
         const T *wp = w + woff[t];                                                         \
-        const T *a0 = px[0] - delta[t], *a1 = px[1] - delta[t], *a2 = px[2] - delta[t];    \
-        const T *a3 = px[3] - delta[t], *a4 = px[4] - delta[t], *a5 = px[5] - delta[t];    \
+        const T *a[R_];                                                                    \
+        for (r = 0; r < R_; r++)                                                           \
+            a[r] = px[r] - delta[t];                                                       \
         for (ptrdiff_t k = 0; k < kc; k++) {                                               \
-            V wv[CONVT_NV];                                                                \
-            for (v = 0; v < CONVT_NV; v++)                                                 \
+            V wv[NV_];                                                                     \
+            for (v = 0; v < NV_; v++)                                                      \
                 wv[v] = *(const V *)(wp + v * L);                                          \
-            CONVT_ROW(0, a0) CONVT_ROW(1, a1) CONVT_ROW(2, a2)                            \
-            CONVT_ROW(3, a3) CONVT_ROW(4, a4) CONVT_ROW(5, a5)                            \
-            wp += NB;                                                                      \
+            for (r = 0; r < R_; r++) {                                                     \
+                const T b = a[r][k];                                                       \
+                for (v = 0; v < NV_; v++)                                                  \
+                    acc[r][v] += wv[v] * b;                                                \
+            }                                                                              \
+            wp += NV_ * L;                                                                 \
         }                                                                                  \
     }                                                                                      \
-    for (r = 0; r < CONVT_R; r++)                                                          \
-        for (v = 0; v < CONVT_NV; v++)                                                     \
+    for (r = 0; r < R_; r++)                                                               \
+        for (v = 0; v < NV_; v++)                                                          \
             *(V *)(c + r * ldc + v * L) = acc[r][v];                                       \
 }
 
-CONVT_UKR(convt_ukr_f32, float, convt_vf, CONVT_NB_F32)
-CONVT_UKR(convt_ukr_f64, double, convt_vd, CONVT_NB_F64)
+/* Wide panels (NV vectors of output channels, CONVT_R pixels) and narrow ones (half the
+ * vectors, twice the pixels) for groups with few output channels. */
+CONVT_UKR(convt_ukr_f32, float, convt_vf, CONVT_NV, CONVT_R)
+CONVT_UKR(convt_ukr_f64, double, convt_vd, CONVT_NV, CONVT_R)
+CONVT_UKR(convt_ukr_narrow_f32, float, convt_vf, CONVT_NV / 2, 2 * CONVT_R)
+CONVT_UKR(convt_ukr_narrow_f64, double, convt_vd, CONVT_NV / 2, 2 * CONVT_R)
 
 #undef CONVT_UKR
-#undef CONVT_ROW
 
 #endif

@@ -144,12 +144,15 @@ def test_one_by_one_input_batched_path(layout, geometry):
     (600, 64, 1, 1, 1, 1),      # more input channels than one staging chunk (512)
     (3, 70, 7, 1, 1, 1),        # 49 taps of 3 channels: several taps per K block
     (64, 128, 3, 3, 2, 2),      # dilation, groups, taps that miss the input
-], ids=["panels", "kblocks", "staging-chunks", "tap-blocks", "dilated-groups"])
+    (96, 96, 3, 2, 1, 3),       # 32 outputs per group: the narrow (half-panel) kernel
+    (50, 16, 4, 2, 1, 1),       # narrow panels, partly filled, in both precisions
+], ids=["panels", "kblocks", "staging-chunks", "tap-blocks", "dilated-groups", "narrow",
+        "narrow-partial"])
 def test_micro_kernel_panel_and_block_edges(dtype, layout, cin, cout, k, stride, dilation,
                                             groups):
-    # The random problems above are small; these cross the micro-kernel's panel (64 or 32
-    # output channels), K-block (128), staging-chunk (512 channels) and micro-tile
-    # (6 pixels) boundaries.
+    # The random problems above are small (all on the narrow kernel); these cross the
+    # micro-kernel's panel (64 or 32 output channels), K-block (128), staging-chunk (512
+    # channels) and micro-tile (6 or 12 pixels) boundaries.
     rng = np.random.default_rng(cin * 7 + cout)
     x = rng.standard_normal((2, cin, 5, 7)).astype(dtype)
     if layout == "NHWC":
