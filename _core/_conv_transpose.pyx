@@ -26,6 +26,12 @@ an ordinary stride-1 correlation of the input with a sub-kernel, computed as a G
   Python caller holds scipy's BLAS at one thread).
 * The epilogue adds the bias and applies the activation while scattering the tile to its
   strided output positions: no second pass.
+* Algorithm 3 runs the same tasks on our own micro-kernel (``_microkernel.h``) instead of
+  BLAS: the weight packed once per call into panels of NB output channels
+  ``[group][phase][panel][tap][ci][NB]``, the task's input window staged once with a zero
+  border, and each micro-tile of pixels computed over all of K in registers, reading its
+  pixels straight from the staged window (``run_task_ukr``).  Algorithm 2 is GEMM + col2im
+  over outputs a task owns (``scatter_*``).
 """
 from cython cimport floating
 from cython.parallel cimport prange
