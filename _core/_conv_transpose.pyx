@@ -567,38 +567,60 @@ cdef inline void act_store_vec(floating *dst, const floating *src, const floatin
         dst[i] = activate(v, act, slope)
 
 
+ctypedef struct Tile:
+    # What one task of the stride-phase algorithms (1 and 3) computes.
+    Py_ssize_t iph, ipw, g          # row phase, column phase, group
+    Py_ssize_t n0, nimg             # images
+    Py_ssize_t co0, nco             # output channels of the group
+    Py_ssize_t qa, qb, pa, pb       # the phase's q rows and p columns inside the tile
+    Py_ssize_t jh0, jh1, jw0, jw1   # the phase's taps that reach the input (prune)
+
+
+cdef inline bint tile_of(const Plan *p, Py_ssize_t task, Tile *tl) noexcept nogil:
+    """Decode task number ``task``; False when its tile holds no output of its phase."""
+    cdef const Axis *ah = &p.ah
+    cdef const Axis *aw = &p.aw
+    cdef Py_ssize_t t = task, ico, ib, iqb, ipb
+    ipb = t % p.n_pb; t = t / p.n_pb
+    iqb = t % p.n_qb; t = t / p.n_qb
+    ib = t % p.n_ib; t = t / p.n_ib
+    ico = t % p.n_co; t = t / p.n_co
+    tl.g = t % p.G; t = t / p.G
+    tl.ipw = t % aw.nph; t = t / aw.nph
+    tl.iph = t
+    tl.n0 = ib * p.nb
+    tl.nimg = imin(p.nb, p.N - tl.n0)
+    tl.co0 = ico * p.nco
+    tl.nco = imin(p.nco, p.Cog - tl.co0)
+    tl.qa = imax(ah.lo + iqb * p.bq, ah.ph_qlo[tl.iph])
+    tl.qb = imin(imin(ah.lo + (iqb + 1) * p.bq, ah.hi), ah.ph_qhi[tl.iph])
+    tl.pa = imax(aw.lo + ipb * p.bp, aw.ph_qlo[tl.ipw])
+    tl.pb = imin(imin(aw.lo + (ipb + 1) * p.bp, aw.hi), aw.ph_qhi[tl.ipw])
+    if tl.qa >= tl.qb or tl.pa >= tl.pb or tl.nimg <= 0 or tl.nco <= 0:
+        return False
+    prune(ah, tl.iph, tl.qa, tl.qb, &tl.jh0, &tl.jh1)
+    prune(aw, tl.ipw, tl.pa, tl.pb, &tl.jw0, &tl.jw1)
+    return True
+
+
 cdef void run_task(const floating *x, const floating *wp, const floating *bias,
                    floating *out, const Plan *p, Py_ssize_t task,
                    floating *sa, floating *st, floating *sc) noexcept nogil:
     """Compute every output element of one task (see the module Design)."""
     cdef const Axis *ah = &p.ah
     cdef const Axis *aw = &p.aw
-    cdef Py_ssize_t t = task
-    cdef Py_ssize_t ipw, iph, g, ico, ib, iqb, ipb
-    ipb = t % p.n_pb; t = t / p.n_pb
-    iqb = t % p.n_qb; t = t / p.n_qb
-    ib = t % p.n_ib; t = t / p.n_ib
-    ico = t % p.n_co; t = t / p.n_co
-    g = t % p.G; t = t / p.G
-    ipw = t % aw.nph; t = t / aw.nph
-    iph = t
+    cdef Tile tl
+    if not tile_of(p, task, &tl):
+        return
+    cdef Py_ssize_t iph = tl.iph, ipw = tl.ipw, g = tl.g, t
+    cdef Py_ssize_t n0 = tl.n0, nimg = tl.nimg, co0 = tl.co0, nco = tl.nco
+    cdef Py_ssize_t qa = tl.qa, qb = tl.qb, pa = tl.pa, pb = tl.pb
+    cdef Py_ssize_t jh0 = tl.jh0, jh1 = tl.jh1, jw0 = tl.jw0, jw1 = tl.jw1
 
     cdef Py_ssize_t H = ah.n_in, W = aw.n_in, Ho = ah.n_out, Wo = aw.n_out
     cdef Py_ssize_t Cin = p.Cin, Cout = p.Cout, Cig = p.Cig, Cog = p.Cog
-    cdef Py_ssize_t n0 = ib * p.nb, nimg = imin(p.nb, p.N - n0)
-    cdef Py_ssize_t co0 = ico * p.nco, nco = imin(p.nco, Cog - co0)
-    # This phase's q and p ranges inside the tile.
-    cdef Py_ssize_t qa = imax(ah.lo + iqb * p.bq, ah.ph_qlo[iph])
-    cdef Py_ssize_t qb = imin(imin(ah.lo + (iqb + 1) * p.bq, ah.hi), ah.ph_qhi[iph])
-    cdef Py_ssize_t pa = imax(aw.lo + ipb * p.bp, aw.ph_qlo[ipw])
-    cdef Py_ssize_t pb = imin(imin(aw.lo + (ipb + 1) * p.bp, aw.hi), aw.ph_qhi[ipw])
-    if qa >= qb or pa >= pb or nimg <= 0 or nco <= 0:
-        return
     cdef Py_ssize_t nq = qb - qa, npx = pb - pa
     cdef Py_ssize_t M = nimg * nq * npx
-    cdef Py_ssize_t jh0, jh1, jw0, jw1
-    prune(ah, iph, qa, qb, &jh0, &jh1)
-    prune(aw, ipw, pa, pb, &jw0, &jw1)
 
     cdef Py_ssize_t nth = ah.ph_ntap[iph], ntw = aw.ph_ntap[ipw]
     cdef Py_ssize_t kph = nth * ntw * Cig
@@ -849,30 +871,17 @@ cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bi
     """
     cdef const Axis *ah = &p.ah
     cdef const Axis *aw = &p.aw
-    cdef Py_ssize_t t = task
-    cdef Py_ssize_t ipw, iph, g, ico, ib, iqb, ipb
-    ipb = t % p.n_pb; t = t / p.n_pb
-    iqb = t % p.n_qb; t = t / p.n_qb
-    ib = t % p.n_ib; t = t / p.n_ib
-    ico = t % p.n_co; t = t / p.n_co
-    g = t % p.G; t = t / p.G
-    ipw = t % aw.nph; t = t / aw.nph
-    iph = t
+    cdef Tile tl
+    if not tile_of(p, task, &tl):
+        return
+    cdef Py_ssize_t iph = tl.iph, ipw = tl.ipw, g = tl.g, t
+    cdef Py_ssize_t n0 = tl.n0, nimg = tl.nimg, co0 = tl.co0, nco = tl.nco
+    cdef Py_ssize_t qa = tl.qa, qb = tl.qb, pa = tl.pa, pb = tl.pb
+    cdef Py_ssize_t jh0 = tl.jh0, jh1 = tl.jh1, jw0 = tl.jw0, jw1 = tl.jw1
 
     cdef Py_ssize_t Ho = ah.n_out, Wo = aw.n_out, Cout = p.Cout, Cig = p.Cig
-    cdef Py_ssize_t n0 = ib * p.nb, nimg = imin(p.nb, p.N - n0)
-    cdef Py_ssize_t co0 = ico * p.nco, nco = imin(p.nco, p.Cog - co0)
-    cdef Py_ssize_t qa = imax(ah.lo + iqb * p.bq, ah.ph_qlo[iph])
-    cdef Py_ssize_t qb = imin(imin(ah.lo + (iqb + 1) * p.bq, ah.hi), ah.ph_qhi[iph])
-    cdef Py_ssize_t pa = imax(aw.lo + ipb * p.bp, aw.ph_qlo[ipw])
-    cdef Py_ssize_t pb = imin(imin(aw.lo + (ipb + 1) * p.bp, aw.hi), aw.ph_qhi[ipw])
-    if qa >= qb or pa >= pb or nimg <= 0 or nco <= 0:
-        return
     cdef Py_ssize_t nq = qb - qa, npx = pb - pa
     cdef Py_ssize_t M = nimg * nq * npx
-    cdef Py_ssize_t jh0, jh1, jw0, jw1
-    prune(ah, iph, qa, qb, &jh0, &jh1)
-    prune(aw, ipw, pa, pb, &jw0, &jw1)
 
     cdef Py_ssize_t NB = p.nbw, ldc = p.ncop
     cdef Py_ssize_t nth = ah.ph_ntap[iph], ntw = aw.ph_ntap[ipw]
