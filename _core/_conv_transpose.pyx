@@ -30,8 +30,11 @@ an ordinary stride-1 correlation of the input with a sub-kernel, computed as a G
   BLAS: the weight packed once per call into panels of NB output channels
   ``[group][phase][panel][tap][ci][NB]``, the task's input window staged once with a zero
   border, and each micro-tile of pixels computed over all of K in registers, reading its
-  pixels straight from the staged window (``run_task_ukr``).  Algorithm 2 is GEMM + col2im
-  over outputs a task owns (``scatter_*``).
+  pixels straight from the staged window (``run_phase_ukr``).  When a tile is big enough,
+  one task runs every phase of it on one staged window (``run_tile_ukr``, ``allph``), so
+  the input is staged once rather than once per phase.  Both copies (staging, packing) are
+  16 x 16 transposes; the packing also checks the weight for NaN/Inf.  Algorithm 2 is
+  GEMM + col2im over outputs a task owns (``scatter_*``).
 """
 from cython cimport floating
 from cython.parallel cimport prange
@@ -41,6 +44,11 @@ from libc.math cimport exp, tanh, expf, tanhf
 from scipy.linalg.cython_blas cimport sgemm, dgemm
 
 from _openmp cimport omp_get_thread_num
+
+cdef extern from "_transpose.h" nogil:
+    # dst[j][i] = src[i*lds + j] for i < ni, j < nj <= 16 (AVX-512 shuffles when built for it)
+    void convt_tr16_f32(const float *src, Py_ssize_t lds, int ni, int nj, float *const *dst)
+    void convt_tr16_f64(const double *src, Py_ssize_t lds, int ni, int nj, double *const *dst)
 
 cdef extern from "_microkernel.h" nogil:
     # See _microkernel.h: pixels per micro-tile, output channels per weight panel.
@@ -136,6 +144,9 @@ ctypedef struct Plan:
     Py_ssize_t cogp                 # ... output channels of a group, padded to panels
     bint narrow                     # ... half-width panels (few output channels per group)
     Py_ssize_t mr                   # ... pixels per micro-tile
+    bint allph                      # ... a task runs every phase of its tile (one staging)
+    Py_ssize_t ntiles               # tiles per phase (tasks = phases x ntiles unless allph)
+    Py_ssize_t mt_cap               # pixels per tile before the split for parallelism
 
 
 cdef inline Py_ssize_t floor_div(Py_ssize_t a, Py_ssize_t b) noexcept nogil:
@@ -303,10 +314,7 @@ cdef inline Py_ssize_t dw1_scratch(const Plan *p) noexcept nogil:
 
 cdef void make_plan(Plan *p) noexcept nogil:
     """Choose the tiling.  Depends on the problem only, never on the thread count."""
-    cdef Py_ssize_t qtot = imax(0, p.ah.hi - p.ah.lo)
-    cdef Py_ssize_t ptot = imax(0, p.aw.hi - p.aw.lo)
-    cdef Py_ssize_t per_img = qtot * ptot
-    cdef Py_ssize_t kt, mt, base_tasks, total, want_tiles, rows_t, cols_t, maxtaps, maxtaps_h, i
+    cdef Py_ssize_t kt, rows_t, cols_t, maxtaps, maxtaps_h, i
 
     p.nco = imin(p.Cog, NC_MAX)
     p.n_co = ceil_div(p.Cog, p.nco) if p.Cog > 0 else 0
@@ -326,9 +334,42 @@ cdef void make_plan(Plan *p) noexcept nogil:
     # A K chunk holds up to tpc taps of one phase, which may span its tap rows.
     kt = imax(1, imin(p.tpc, maxtaps * maxtaps_h) * p.kc)
     # Pixels per tile: within the A budget, then split further until there are enough tiles.
-    mt = imax(M_MIN, imin(M_MAX, BUDGET_A / kt))
-    base_tasks = p.ah.nph * p.aw.nph * p.G * p.n_co
-    total = p.N * per_img
+    p.mt_cap = imax(M_MIN, imin(M_MAX, BUDGET_A / kt))
+    tile_pixels(p, p.ah.nph * p.aw.nph * p.G * p.n_co)
+    p.ntiles = p.G * p.n_co * p.n_ib * p.n_qb * p.n_pb
+    p.ntasks = p.ah.nph * p.aw.nph * p.ntiles
+    p.allph = False
+    # NCHW stages a pixel-major copy of the input tile; cap it by narrowing the channel chunk.
+    if not p.nhwc:
+        rows_t = imin(p.ah.n_in, p.bq + p.ah.max_off)
+        cols_t = imin(p.aw.n_in, p.bp + p.aw.max_off)
+        if p.nb * rows_t * cols_t * p.kc > BUDGET_T and p.kc > 1:
+            p.kc = imax(1, BUDGET_T / imax(1, p.nb * rows_t * cols_t))
+            if p.kc < p.Cig:
+                p.tpc = 1
+        p.size_t = imax(1, p.nb * rows_t * cols_t * p.kc)
+    else:
+        p.size_t = 0
+    kt = imax(1, imin(p.tpc, maxtaps * maxtaps_h) * p.kc)
+    p.size_a = imax(1, p.nb * p.bq * p.bp * kt)
+    p.size_c = imax(1, p.nb * p.bq * p.bp * p.nco)
+    p.prefill = p.ah.nph < p.ah.s or p.aw.nph < p.aw.s
+    p.depthwise = (not p.nhwc) and p.Cig == 1 and p.Cog == 1 and p.G > 1
+    p.dw_band = imax(1, imin(p.ah.n_out, (1 << 16) / imax(1, p.aw.n_out)))
+    p.dw_rows = p.depthwise and p.aw.d == 1 and dw1_scratch(p) <= BUDGET_A
+
+
+cdef void tile_pixels(Plan *p, Py_ssize_t base_tasks) noexcept nogil:
+    """Tile shape (images x q rows x p cols) of at most ``mt_cap`` pixels, split further
+    until ``base_tasks`` x tiles reaches MIN_TASKS."""
+    cdef Py_ssize_t qtot = imax(0, p.ah.hi - p.ah.lo)
+    cdef Py_ssize_t ptot = imax(0, p.aw.hi - p.aw.lo)
+    cdef Py_ssize_t per_img = qtot * ptot, want_tiles, i
+    cdef Py_ssize_t total = p.N * per_img, mt = p.mt_cap, maxtaps = 0, maxtaps_h = 0
+    for i in range(p.aw.nph):
+        maxtaps = imax(maxtaps, p.aw.ph_ntap[i])
+    for i in range(p.ah.nph):
+        maxtaps_h = imax(maxtaps_h, p.ah.ph_ntap[i])
     if base_tasks > 0 and total > 0:
         want_tiles = ceil_div(MIN_TASKS, base_tasks)
         if total / mt < want_tiles:
@@ -351,25 +392,6 @@ cdef void make_plan(Plan *p) noexcept nogil:
     p.n_ib = ceil_div(p.N, p.nb) if p.N > 0 else 0
     p.n_qb = ceil_div(qtot, p.bq) if qtot > 0 else 0
     p.n_pb = ceil_div(ptot, p.bp) if ptot > 0 else 0
-    p.ntasks = base_tasks * p.n_ib * p.n_qb * p.n_pb
-    # NCHW stages a pixel-major copy of the input tile; cap it by narrowing the channel chunk.
-    if not p.nhwc:
-        rows_t = imin(p.ah.n_in, p.bq + p.ah.max_off)
-        cols_t = imin(p.aw.n_in, p.bp + p.aw.max_off)
-        if p.nb * rows_t * cols_t * p.kc > BUDGET_T and p.kc > 1:
-            p.kc = imax(1, BUDGET_T / imax(1, p.nb * rows_t * cols_t))
-            if p.kc < p.Cig:
-                p.tpc = 1
-        p.size_t = imax(1, p.nb * rows_t * cols_t * p.kc)
-    else:
-        p.size_t = 0
-    kt = imax(1, imin(p.tpc, maxtaps * maxtaps_h) * p.kc)
-    p.size_a = imax(1, p.nb * p.bq * p.bp * kt)
-    p.size_c = imax(1, p.nb * p.bq * p.bp * p.nco)
-    p.prefill = p.ah.nph < p.ah.s or p.aw.nph < p.aw.s
-    p.depthwise = (not p.nhwc) and p.Cig == 1 and p.Cog == 1 and p.G > 1
-    p.dw_band = imax(1, imin(p.ah.n_out, (1 << 16) / imax(1, p.aw.n_out)))
-    p.dw_rows = p.depthwise and p.aw.d == 1 and dw1_scratch(p) <= BUDGET_A
 
 
 cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogil:
@@ -463,18 +485,42 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.algorithm = 2                 # strided upsampling, no more outputs than inputs
     else:
         p.algorithm = 1
-    if w != NULL and p.algorithm != 2 and has_nonfinite(w, p.G * p.Cig * J):
+    # (The micro-kernel path checks while it packs the weight, in parallel: run_impl.)
+    if w != NULL and p.algorithm == 1 and has_nonfinite(w, p.G * p.Cig * J):
         p.algorithm = 2
     if not sizes_ok and p.algorithm == 2:
         p.algorithm = 1                 # BLAS sizes are 32-bit; the phase tiles are bounded
     if p.algorithm != 1:
         p.depthwise = False
     if p.algorithm == 3:
+        choose_allph(p)
+        stage3 = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off) * p.kc
         # padded staging window and a tile with room for a partial last micro-tile
         p.size_t = imax(1, stage3)
         p.size_c = (p.nb * p.bq * p.bp + p.mr) * p.ncop
         # pixel offsets (Py_ssize_t), counted in elements of at least 4 bytes
         p.size_a = (p.nb * p.bq * p.bp + p.mr) * 2
+
+
+cdef void choose_allph(Plan *p) noexcept nogil:
+    """Micro-kernel path: run every stride phase of a tile in one task when that keeps
+    MIN_TASKS tasks.  The phases then share one staged input window (one staging instead
+    of one per phase) and the tiles are retiled with the phases out of the task count."""
+    cdef Py_ssize_t nb = p.nb, bq = p.bq, bp = p.bp, n_ib = p.n_ib, n_qb = p.n_qb
+    cdef Py_ssize_t n_pb = p.n_pb, ntiles
+    if p.ah.nph * p.aw.nph < 2 or p.Cig > KT_MAX:
+        return
+    tile_pixels(p, p.G * p.n_co)
+    ntiles = p.G * p.n_co * p.n_ib * p.n_qb * p.n_pb
+    # Smaller tiles would stream each phase's weight panels for too few pixels.
+    if (ntiles >= MIN_TASKS and p.nb * p.bq * p.bp >= 2 * M_MIN
+            and p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off) * p.Cig <= 2 * BUDGET_T):
+        p.allph = True
+        p.kc = p.Cig
+        p.ntiles = ntiles
+        p.ntasks = ntiles
+        return
+    p.nb = nb; p.bq = bq; p.bp = bp; p.n_ib = n_ib; p.n_qb = n_qb; p.n_pb = n_pb
 
 
 cdef void pack_weight(const floating *w, floating *wp, const Plan *p,
@@ -786,37 +832,60 @@ cdef inline Py_ssize_t ukr_phase_base(const Plan *p, Py_ssize_t g, Py_ssize_t ip
             ) * p.Cig
 
 
-cdef void pack_weight_ukr(const floating *w, floating *wk, const Plan *p,
-                          Py_ssize_t g, Py_ssize_t ci) noexcept nogil:
-    """Panels of input channel ``ci`` of group ``g``:
+cdef inline void tr16(const floating *src, Py_ssize_t lds, Py_ssize_t ni, Py_ssize_t nj,
+                      floating **dst) noexcept nogil:
+    if floating is float:
+        convt_tr16_f32(src, lds, <int> ni, <int> nj, dst)
+    else:
+        convt_tr16_f64(src, lds, <int> ni, <int> nj, dst)
 
-    wk[g][phase][co block][tap][ci][lane] = w[g*Cig + ci][block*NB + lane][kh(tap)][kw(tap)]
 
-    zero in the lanes past Cog.  One call reads the weight slice of one input channel
-    (Cog*KH*KW contiguous elements, L1-resident) and writes runs of NB lanes.
-    """
-    cdef Py_ssize_t ih, iw, jh, jw, cb, lane, nl, nth, ntw, kh, kw, base
-    cdef Py_ssize_t KK = p.ah.k * p.aw.k, NB = p.nbw, Cig = p.Cig, Cog = p.Cog
-    cdef const floating *src = w + (g * Cig + ci) * Cog * KK
-    cdef const floating *s0
-    cdef floating *dst
+cdef void ukr_tap_offsets(const Plan *p, Py_ssize_t *koff) noexcept nogil:
+    """koff[kh*KW + kw]: offset of the tap's first panel in its group's packed weight (ci 0,
+    lane 0); koff[KK + kh*KW + kw]: the distance between consecutive panels of that tap."""
+    cdef Py_ssize_t ih, iw, jh, jw, kk, nth, ntw, KK = p.ah.k * p.aw.k, NB = p.nbw
     for ih in range(p.ah.nph):
         nth = p.ah.ph_ntap[ih]
         for iw in range(p.aw.nph):
             ntw = p.aw.ph_ntap[iw]
-            base = ukr_phase_base(p, g, ih, iw)
-            for cb in range(p.cogp / NB):
-                nl = imin(NB, Cog - cb * NB)
-                for jh in range(nth):
-                    kh = p.ah.tap_k[p.ah.ph_tap0[ih] + jh]
-                    for jw in range(ntw):
-                        kw = p.aw.tap_k[p.aw.ph_tap0[iw] + jw]
-                        dst = wk + base + ((cb * nth * ntw + jh * ntw + jw) * Cig + ci) * NB
-                        s0 = src + cb * NB * KK + kh * p.aw.k + kw
-                        for lane in range(nl):
-                            dst[lane] = s0[lane * KK]
-                        for lane in range(nl, NB):
-                            dst[lane] = 0
+            for jh in range(nth):
+                for jw in range(ntw):
+                    kk = p.ah.tap_k[p.ah.ph_tap0[ih] + jh] * p.aw.k \
+                        + p.aw.tap_k[p.aw.ph_tap0[iw] + jw]
+                    koff[kk] = ukr_phase_base(p, 0, ih, iw) + (jh * ntw + jw) * p.Cig * NB
+                    koff[KK + kk] = nth * ntw * p.Cig * NB
+
+
+cdef int pack_weight_ukr(const floating *w, floating *wk, const Plan *p,
+                         Py_ssize_t g, Py_ssize_t ci, const Py_ssize_t *koff) noexcept nogil:
+    """Panels of input channel ``ci`` of group ``g``:
+
+    wk[g][phase][co block][tap][ci][lane] = w[g*Cig + ci][block*NB + lane][kh(tap)][kw(tap)]
+
+    zero in the lanes past Cog.  The channel's weight slice is a Cog x KK matrix (rows
+    contiguous, L1-resident) and each tap's run of lanes a piece of one of its columns, so
+    it is packed by 16 x 16 transposes (``koff``: see ``ukr_tap_offsets``).  Returns 1 if
+    the slice holds a NaN or Inf (checked while it is in L1, in parallel), else 0.
+    """
+    cdef Py_ssize_t KK = p.ah.k * p.aw.k, NB = p.nbw, Cig = p.Cig, Cog = p.Cog
+    cdef Py_ssize_t gbase = g * p.cogp * KK * Cig, cb, c, k0, nk, j, last, lz, kk
+    cdef const floating *src = w + (g * Cig + ci) * Cog * KK
+    cdef floating *rows[16]
+    for cb in range(p.cogp / NB):
+        for c in range(cb * NB, imin(Cog, (cb + 1) * NB), 16):
+            for k0 in range(0, KK, 16):
+                nk = imin(16, KK - k0)
+                for j in range(nk):
+                    rows[j] = wk + gbase + koff[k0 + j] + cb * koff[KK + k0 + j] + ci * NB \
+                        + c - cb * NB
+                tr16(src + c * KK + k0, KK, imin(16, Cog - c), nk, rows)
+    last = p.cogp / NB - 1
+    lz = Cog - last * NB
+    if lz < NB:
+        for kk in range(KK):
+            memset(wk + gbase + koff[kk] + last * koff[KK + kk] + ci * NB + lz, 0,
+                   (NB - lz) * sizeof(floating))
+    return 1 if has_nonfinite(src, Cog * KK) else 0
 
 
 cdef void stage_padded(const floating *x, floating *t, const Plan *p, Py_ssize_t n0,
@@ -825,9 +894,10 @@ cdef void stage_padded(const floating *x, floating *t, const Plan *p, Py_ssize_t
     """t[img][r][c][ci] = x[n0 + img][r0 + r][c0 + c][cbase + ci], zero outside the input.
 
     The zero border lets the micro-kernel read every tap of every pixel without a bounds
-    check.  NCHW input is transposed in blocks of 16 pixels (see ``stage_nchw``).
+    check.  NCHW input is transposed in blocks of 16 channels x 16 pixels (``_transpose.h``).
     """
-    cdef Py_ssize_t img, r, c, ci, cb, ce, row, H = p.ah.n_in, W = p.aw.n_in
+    cdef Py_ssize_t img, r, c, cb, row, H = p.ah.n_in, W = p.aw.n_in, ci0, nj
+    cdef floating *rows[16]
     cdef Py_ssize_t ca = imin(ncol, imax(0, -c0)), cz = imax(ca, imin(ncol, W - c0))
     cdef const floating *src
     cdef floating *dst
@@ -850,30 +920,74 @@ cdef void stage_padded(const floating *x, floating *t, const Plan *p, Py_ssize_t
                     for c in range(ca, cz):
                         memcpy(dst + c * kc, src + c * p.Cin, kc * sizeof(floating))
                 continue
-            for cb in range(ca, cz, 16):
-                ce = imin(cz, cb + 16)
-                for ci in range(kc):
-                    src = x + (((n0 + img) * p.Cin + cbase + ci) * H + row) * W + c0
-                    for c in range(cb, ce):
-                        dst[c * kc + ci] = src[c]
+            # NCHW: 16 channels x 16 pixels per transpose
+            for ci0 in range(0, kc, 16):
+                src = x + (((n0 + img) * p.Cin + cbase + ci0) * H + row) * W + c0
+                for cb in range(ca, cz, 16):
+                    nj = imin(16, cz - cb)
+                    for c in range(nj):
+                        rows[c] = dst + (cb + c) * kc + ci0
+                    tr16(src + cb, H * W, imin(16, kc - ci0), nj, rows)
+
+
+cdef void run_tile_ukr(const floating *x, const floating *wk, const floating *bias,
+                       floating *out, const Plan *p, Py_ssize_t tile,
+                       floating *st, floating *sc, Py_ssize_t *poff) noexcept nogil:
+    """Every phase of one tile (``p.allph``): stage the union of the phases' input windows
+    once (all input channels of the group), then run the phases on it in turn."""
+    cdef const Axis *ah = &p.ah
+    cdef const Axis *aw = &p.aw
+    cdef Tile tl
+    cdef Py_ssize_t ph, nph = ah.nph * aw.nph, th, tw
+    cdef Py_ssize_t r0 = 0, r1 = 0, c0 = 0, c1 = 0, n0 = 0, nimg = 0, g = 0
+    cdef bint staged = False
+    for ph in range(nph):
+        if tile_of(p, ph * p.ntiles + tile, &tl) and tl.jh0 < tl.jh1 and tl.jw0 < tl.jw1:
+            th = ah.ph_tap0[tl.iph]
+            tw = aw.ph_tap0[tl.ipw]
+            if not staged:
+                r0 = tl.qa - ah.tap_off[th + tl.jh1 - 1]
+                r1 = tl.qb - ah.tap_off[th + tl.jh0]
+                c0 = tl.pa - aw.tap_off[tw + tl.jw1 - 1]
+                c1 = tl.pb - aw.tap_off[tw + tl.jw0]
+                n0 = tl.n0; nimg = tl.nimg; g = tl.g
+                staged = True
+            r0 = imin(r0, tl.qa - ah.tap_off[th + tl.jh1 - 1])
+            r1 = imax(r1, tl.qb - ah.tap_off[th + tl.jh0])
+            c0 = imin(c0, tl.pa - aw.tap_off[tw + tl.jw1 - 1])
+            c1 = imax(c1, tl.pb - aw.tap_off[tw + tl.jw0])
+    if staged:
+        stage_padded(x, st, p, n0, nimg, g * p.Cig, p.Cig, r0, r1 - r0, c0, c1 - c0)
+    for ph in range(nph):
+        if tile_of(p, ph * p.ntiles + tile, &tl):
+            run_phase_ukr(x, wk, bias, out, p, &tl, st, sc, poff, r0, r1 - r0, c0, c1 - c0)
 
 
 cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bias,
                        floating *out, const Plan *p, Py_ssize_t task,
                        floating *st, floating *sc, Py_ssize_t *poff) noexcept nogil:
-    """One task of the stride-phase algorithm on the micro-kernel (algorithm 3).
+    """One task (one phase of one tile) of the micro-kernel path, staging its own window."""
+    cdef Tile tl
+    if tile_of(p, task, &tl):
+        run_phase_ukr(x, wk, bias, out, p, &tl, st, sc, poff, 0, 0, 0, 0)
 
-    Same tasks as ``run_task``.  Per input-channel chunk the tile's input window is staged
-    once with a zero border; then for each weight panel (NB output channels) and each
-    CONVT_R output pixels, one micro-kernel call runs the whole K = taps x channels with
-    its accumulators in registers.  The pixel-major result tile goes through the same
-    bias/activation epilogue as the BLAS path.
+
+cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *bias,
+                        floating *out, const Plan *p, const Tile *tp,
+                        floating *st, floating *sc, Py_ssize_t *poff, Py_ssize_t wr0,
+                        Py_ssize_t wnr, Py_ssize_t wc0, Py_ssize_t wncol) noexcept nogil:
+    """One phase of one tile of the stride-phase algorithm on the micro-kernel (algorithm 3).
+
+    Per input-channel chunk the tile's input window is staged once with a zero border
+    (or, when ``wnr > 0``, the caller staged rows [wr0, wr0 + wnr) x columns
+    [wc0, wc0 + wncol) of every channel of the group already); then for each weight panel
+    (NB output channels) and each CONVT_R output pixels, one micro-kernel call runs the
+    whole K = taps x channels with its accumulators in registers.  The pixel-major result
+    tile goes through the same bias/activation epilogue as the BLAS path.
     """
     cdef const Axis *ah = &p.ah
     cdef const Axis *aw = &p.aw
-    cdef Tile tl
-    if not tile_of(p, task, &tl):
-        return
+    cdef Tile tl = tp[0]
     cdef Py_ssize_t iph = tl.iph, ipw = tl.ipw, g = tl.g, t
     cdef Py_ssize_t n0 = tl.n0, nimg = tl.nimg, co0 = tl.co0, nco = tl.nco
     cdef Py_ssize_t qa = tl.qa, qb = tl.qb, pa = tl.pa, pb = tl.pb
@@ -905,10 +1019,13 @@ cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bi
     if any_k:
         offh0 = ah.tap_off[tap0h + jh0]
         offw0 = aw.tap_off[tap0w + jw0]
-        r0 = qa - ah.tap_off[tap0h + jh1 - 1]
-        nr = qb - offh0 - r0
-        c0 = pa - aw.tap_off[tap0w + jw1 - 1]
-        ncol = pb - offw0 - c0
+        if wnr > 0:
+            r0 = wr0; nr = wnr; c0 = wc0; ncol = wncol
+        else:
+            r0 = qa - ah.tap_off[tap0h + jh1 - 1]
+            nr = qb - offh0 - r0
+            c0 = pa - aw.tap_off[tap0w + jw1 - 1]
+            ncol = pb - offw0 - c0
         ntaps = (jh1 - jh0) * (jw1 - jw0)
         # Pixel m's staged window for the phase's first tap; tap t lies delta[t] before it.
         m = 0
@@ -922,7 +1039,8 @@ cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bi
         ci0 = 0
         while ci0 < Cig:
             kc = imin(p.kc, Cig - ci0)
-            stage_padded(x, st, p, n0, nimg, g * Cig + ci0, kc, r0, nr, c0, ncol)
+            if wnr == 0:
+                stage_padded(x, st, p, n0, nimg, g * Cig + ci0, kc, r0, nr, c0, ncol)
             # K blocks of about UKR_KB elements (taps x channels), so that the weight panel
             # block a sweep over the tile's pixels re-reads stays in L1.
             kcb = imin(kc, UKR_KB)
@@ -1534,10 +1652,12 @@ cdef void scratch_free(Scratch *s) noexcept nogil:
 
 
 cdef int run_impl(const floating *x, const floating *w, const floating *bias,
-                  floating *out, Plan *p, int nthreads) noexcept nogil:
+                  floating *out, Plan *p, int nthreads, int forced) noexcept nogil:
     """Pack the weight, optionally prefill, then run every task.  0 or -1 (malloc)."""
     cdef Py_ssize_t wsize, per_thread
     cdef Py_ssize_t i, t, tid, nblk, band, nbands, cb
+    cdef Py_ssize_t *koff
+    cdef int nonfinite = 0
     alloc_sizes(p, &per_thread, &wsize)
     cdef floating *wp = NULL
     cdef Scratch s
@@ -1604,12 +1724,30 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
         scratch_free(&s)
         return 0
     if p.algorithm == 3:
+        koff = <Py_ssize_t *> malloc(2 * p.ah.k * p.aw.k * sizeof(Py_ssize_t))
+        if koff == NULL:
+            free(wp)
+            scratch_free(&s)
+            return -1
+        ukr_tap_offsets(p, koff)
         for i in prange(p.G * p.Cig, schedule="static", num_threads=nthreads):
-            pack_weight_ukr(w, wp, p, i / p.Cig, i % p.Cig)
+            nonfinite += pack_weight_ukr(w, wp, p, i / p.Cig, i % p.Cig, koff)
+        free(koff)
+        if nonfinite:
+            # NaN/Inf in the weight: GEMM + col2im, which never multiplies a padding zero
+            # by a tap (0 * Inf would put NaN where the definition has none).
+            free(wp)
+            scratch_free(&s)
+            p.algorithm = 2
+            return run_impl(x, w, bias, out, p, nthreads, 2)
         for t in prange(p.ntasks, schedule="dynamic", num_threads=nthreads):
             tid = omp_get_thread_num()
-            run_task_ukr(x, wp, bias, out, p, t, <floating *> s.buf[tid * 3],
-                         <floating *> s.buf[tid * 3 + 1], <Py_ssize_t *> s.buf[tid * 3 + 2])
+            if p.allph:
+                run_tile_ukr(x, wp, bias, out, p, t, <floating *> s.buf[tid * 3],
+                             <floating *> s.buf[tid * 3 + 1], <Py_ssize_t *> s.buf[tid * 3 + 2])
+            else:
+                run_task_ukr(x, wp, bias, out, p, t, <floating *> s.buf[tid * 3],
+                             <floating *> s.buf[tid * 3 + 1], <Py_ssize_t *> s.buf[tid * 3 + 2])
         free(wp)
         scratch_free(&s)
         return 0
@@ -1683,7 +1821,7 @@ cdef int run(const floating[:, :, :, ::1] x,      # IN  NCHW or NHWC
         flops = 2.0 * p.N * p.Cin * p.Cog * w.shape[2] * w.shape[3] * H * W
         if flops < SERIAL_FLOPS:
             nthreads = 1
-        status = run_impl(xptr, wptr, bptr, &out[0, 0, 0, 0], &p, nthreads)
+        status = run_impl(xptr, wptr, bptr, &out[0, 0, 0, 0], &p, nthreads, algorithm)
         axis_free(&p.ah)
         axis_free(&p.aw)
     return status
@@ -1739,4 +1877,5 @@ def plan_info(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W, Py_ssize
             2: "gemm + col2im (1x1 input)" if p.one_by_one else
                "gemm + col2im (image batches)" if p.batched else "gemm + col2im"}[p.algorithm]
     return {"algorithm": name, "per_thread_elements": per_thread,
-            "packed_weight_elements": packed}
+            "packed_weight_elements": packed, "tasks": p.ntasks,
+            "phases_per_task": p.ah.nph * p.aw.nph if p.allph and p.algorithm == 3 else 1}

@@ -164,3 +164,55 @@ def test_micro_kernel_panel_and_block_edges(dtype, layout, cin, cout, k, stride,
     with forced(3):
         y = convt.conv_transpose2d(x, w, b, **kw)
     assert_close(y, x, w, b, **kw)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["NCHW", "NHWC"])
+@pytest.mark.parametrize("cin,cout,k,stride,padding,output_padding", [
+    (37, 70, 5, 2, 2, 1),       # 25 taps (two transpose blocks), partial channel blocks
+    (64, 48, 4, 2, 1, 0),       # DCGAN's geometry: every phase has 2 x 2 taps
+    (20, 50, 3, 3, (0, 2), 2),  # three phases per axis, one of them cropped
+    (16, 64, 2, 2, 0, 1),       # output padding: a phase row and column no tap reaches
+], ids=["k5s2", "k4s2", "k3s3-crop", "k2s2-extend"])
+def test_micro_kernel_all_phases_per_task(dtype, layout, cin, cout, k, stride, padding,
+                                          output_padding):
+    # Tiles big enough run every stride phase in one task on one staged window (the union
+    # of the phases' windows); the staging and the weight packing are 16 x 16 transposes
+    # with partial blocks at every edge here.
+    rng = np.random.default_rng(cin + 13 * cout)
+    n, h, w_ = 8, 16, 15
+    xs = (n, cin, h, w_) if layout == "NCHW" else (n, h, w_, cin)
+    kw = dict(stride=stride, padding=padding, output_padding=output_padding, layout=layout)
+    with forced(3):
+        info = convt.plan(xs, (cin, cout, k, k), dtype=np.dtype(dtype).name, **kw)
+    assert info["algorithm"] == "stride phases (micro-kernel)"
+    assert info["phases_per_task"] == stride * stride, info
+    x = rng.standard_normal(xs).astype(dtype)
+    w = rng.standard_normal((cin, cout, k, k)).astype(dtype)
+    b = rng.standard_normal(cout).astype(dtype)
+    for activation in (None, "tanh"):
+        with forced(3):
+            y = convt.conv_transpose2d(x, w, b, activation=activation, **kw)
+        assert_close(y, x, w, b, activation=activation, **kw)
+    ys = []
+    for threads in (1, 2, 3):
+        with forced(3):
+            ys.append(convt.conv_transpose2d(x, w, b, num_threads=threads, **kw))
+    for y in ys[1:]:
+        np.testing.assert_array_equal(y, ys[0])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_micro_kernel_finds_nonfinite_weight_while_packing(bad):
+    # The micro-kernel path checks the weight for NaN/Inf while it packs it (in parallel)
+    # and then runs GEMM + col2im instead: the NaN stays on the outputs its tap reaches.
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((2, 40, 9, 9)).astype(np.float32)
+    w = rng.standard_normal((40, 70, 4, 4)).astype(np.float32)
+    w[33, 65, 1, 2] = bad
+    kw = dict(stride=2, padding=1)
+    assert convt.plan(x.shape, w.shape, **kw)["algorithm"] == "stride phases (micro-kernel)"
+    y = convt.conv_transpose2d(x, w, **kw)
+    assert_close(y, x, w, None, **kw)
+    reached = ~np.isfinite(y[:, 65])
+    assert reached.any() and np.isfinite(np.delete(y, 65, axis=1)).all()
