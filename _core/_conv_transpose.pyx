@@ -465,9 +465,6 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
     p.ncop = ceil_div(imax(1, p.nco), p.nbw) * p.nbw
     p.cogp = ceil_div(imax(1, p.Cog), p.nbw) * p.nbw
     cdef Py_ssize_t stage3 = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off) * p.kc
-    # k == s without padding on NCHW: one tap per phase, straight from the input rows (no
-    # staging transpose), which the BLAS path does better.
-    cdef bint one_tap = p.ah.max_off == 0 and p.aw.max_off == 0 and not p.nhwc
     # Measured on the benchmark suite (both threads, every algorithm on every layer).
     if forced == 1 or forced == 2 or forced == 3:
         p.algorithm = forced
@@ -475,7 +472,7 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.algorithm = 2                 # a 1x1 input: one GEMM over the batch, then place
     elif p.dw_rows:
         p.algorithm = 1                 # depthwise: the row kernel
-    elif p.Cog * 4 > p.nbw * 3 and not one_tap and stage3 <= 2 * BUDGET_T:
+    elif p.Cog * 4 > p.nbw * 3 and stage3 <= 2 * BUDGET_T:
         p.algorithm = 3                 # full weight panels: the micro-kernel
     elif p.Cog * 4 <= p.Cig:
         p.algorithm = 2                 # few outputs per input: the gather would dominate
