@@ -875,7 +875,9 @@ cdef int pack_weight_ukr(const floating *w, floating *wk, const Plan *p,
                 for j in range(nk):
                     rows[j] = wk + gbase + koff[k0 + j] + cb * koff[KK + k0 + j] + ci * NB \
                         + c - cb * NB
-                tr16(src + c * KK + k0, KK, imin(16, Cog - c), nk, rows)
+                # (panels are 16 lanes or fewer in SSE builds)
+                tr16(src + c * KK + k0, KK, imin(imin(16, Cog - c), (cb + 1) * NB - c), nk,
+                     rows)
     last = p.cogp / NB - 1
     lz = Cog - last * NB
     if lz < NB:
