@@ -312,9 +312,18 @@ cdef inline Py_ssize_t dw1_scratch(const Plan *p) noexcept nogil:
     return parts[0] + parts[1] + parts[2]
 
 
+cdef inline Py_ssize_t max_ntap(const Axis *ax) noexcept nogil:
+    """Most taps of any phase of the axis."""
+    cdef Py_ssize_t i, m = 0
+    for i in range(ax.nph):
+        m = imax(m, ax.ph_ntap[i])
+    return m
+
+
 cdef void make_plan(Plan *p) noexcept nogil:
     """Choose the tiling.  Depends on the problem only, never on the thread count."""
-    cdef Py_ssize_t kt, rows_t, cols_t, maxtaps, maxtaps_h, i
+    cdef Py_ssize_t kt, rows_t, cols_t
+    cdef Py_ssize_t maxtaps = max_ntap(&p.aw), maxtaps_h = max_ntap(&p.ah)
 
     p.nco = imin(p.Cog, NC_MAX)
     p.n_co = ceil_div(p.Cog, p.nco) if p.Cog > 0 else 0
@@ -325,12 +334,6 @@ cdef void make_plan(Plan *p) noexcept nogil:
     else:
         p.kc = KT_MAX
         p.tpc = 1
-    maxtaps = 0
-    maxtaps_h = 0
-    for i in range(p.aw.nph):
-        maxtaps = imax(maxtaps, p.aw.ph_ntap[i])
-    for i in range(p.ah.nph):
-        maxtaps_h = imax(maxtaps_h, p.ah.ph_ntap[i])
     # A K chunk holds up to tpc taps of one phase, which may span its tap rows.
     kt = imax(1, imin(p.tpc, maxtaps * maxtaps_h) * p.kc)
     # Pixels per tile: within the A budget, then split further until there are enough tiles.
@@ -364,12 +367,9 @@ cdef void tile_pixels(Plan *p, Py_ssize_t base_tasks) noexcept nogil:
     until ``base_tasks`` x tiles reaches MIN_TASKS."""
     cdef Py_ssize_t qtot = imax(0, p.ah.hi - p.ah.lo)
     cdef Py_ssize_t ptot = imax(0, p.aw.hi - p.aw.lo)
-    cdef Py_ssize_t per_img = qtot * ptot, want_tiles, i
-    cdef Py_ssize_t total = p.N * per_img, mt = p.mt_cap, maxtaps = 0, maxtaps_h = 0
-    for i in range(p.aw.nph):
-        maxtaps = imax(maxtaps, p.aw.ph_ntap[i])
-    for i in range(p.ah.nph):
-        maxtaps_h = imax(maxtaps_h, p.ah.ph_ntap[i])
+    cdef Py_ssize_t per_img = qtot * ptot, want_tiles
+    cdef Py_ssize_t total = p.N * per_img, mt = p.mt_cap
+    cdef Py_ssize_t maxtaps = max_ntap(&p.aw), maxtaps_h = max_ntap(&p.ah)
     if base_tasks > 0 and total > 0:
         want_tiles = ceil_div(MIN_TASKS, base_tasks)
         if total / mt < want_tiles:
@@ -503,8 +503,8 @@ cdef void choose_allph(Plan *p) noexcept nogil:
     """Micro-kernel path: run every stride phase of a tile in one task when that keeps
     MIN_TASKS tasks.  The phases then share one staged input window (one staging instead
     of one per phase) and the tiles are retiled with the phases out of the task count."""
-    cdef Py_ssize_t nb = p.nb, bq = p.bq, bp = p.bp, n_ib = p.n_ib, n_qb = p.n_qb
-    cdef Py_ssize_t n_pb = p.n_pb, ntiles
+    cdef Plan per_phase = p[0]
+    cdef Py_ssize_t ntiles
     if p.ah.nph * p.aw.nph < 2 or p.Cig > KT_MAX:
         return
     tile_pixels(p, p.G * p.n_co)
@@ -517,7 +517,7 @@ cdef void choose_allph(Plan *p) noexcept nogil:
         p.ntiles = ntiles
         p.ntasks = ntiles
         return
-    p.nb = nb; p.bq = bq; p.bp = bp; p.n_ib = n_ib; p.n_qb = n_qb; p.n_pb = n_pb
+    p[0] = per_phase
 
 
 cdef void pack_weight(const floating *w, floating *wp, const Plan *p,
@@ -929,34 +929,36 @@ cdef void stage_padded(const floating *x, floating *t, const Plan *p, Py_ssize_t
                     tr16(src + cb, H * W, imin(16, kc - ci0), nj, rows)
 
 
+cdef inline void phase_window(const Plan *p, const Tile *tl, Py_ssize_t *r0, Py_ssize_t *r1,
+                              Py_ssize_t *c0, Py_ssize_t *c1) noexcept nogil:
+    """Input rows [r0, r1) and columns [c0, c1) the taps of a tile's phase read."""
+    cdef Py_ssize_t th = p.ah.ph_tap0[tl.iph], tw = p.aw.ph_tap0[tl.ipw]
+    r0[0] = tl.qa - p.ah.tap_off[th + tl.jh1 - 1]
+    r1[0] = tl.qb - p.ah.tap_off[th + tl.jh0]
+    c0[0] = tl.pa - p.aw.tap_off[tw + tl.jw1 - 1]
+    c1[0] = tl.pb - p.aw.tap_off[tw + tl.jw0]
+
+
 cdef void run_tile_ukr(const floating *x, const floating *wk, const floating *bias,
                        floating *out, const Plan *p, Py_ssize_t tile,
                        floating *st, floating *sc, Py_ssize_t *poff) noexcept nogil:
     """Every phase of one tile (``p.allph``): stage the union of the phases' input windows
     once (all input channels of the group), then run the phases on it in turn."""
-    cdef const Axis *ah = &p.ah
-    cdef const Axis *aw = &p.aw
     cdef Tile tl
-    cdef Py_ssize_t ph, nph = ah.nph * aw.nph, th, tw
-    cdef Py_ssize_t r0 = 0, r1 = 0, c0 = 0, c1 = 0, n0 = 0, nimg = 0, g = 0
+    cdef Py_ssize_t ph, nph = p.ah.nph * p.aw.nph
+    cdef Py_ssize_t r0 = 0, r1 = 0, c0 = 0, c1 = 0, a0, a1, b0, b1
     cdef bint staged = False
     for ph in range(nph):
         if tile_of(p, ph * p.ntiles + tile, &tl) and tl.jh0 < tl.jh1 and tl.jw0 < tl.jw1:
-            th = ah.ph_tap0[tl.iph]
-            tw = aw.ph_tap0[tl.ipw]
-            if not staged:
-                r0 = tl.qa - ah.tap_off[th + tl.jh1 - 1]
-                r1 = tl.qb - ah.tap_off[th + tl.jh0]
-                c0 = tl.pa - aw.tap_off[tw + tl.jw1 - 1]
-                c1 = tl.pb - aw.tap_off[tw + tl.jw0]
-                n0 = tl.n0; nimg = tl.nimg; g = tl.g
+            phase_window(p, &tl, &a0, &a1, &b0, &b1)
+            if staged:
+                r0 = imin(r0, a0); r1 = imax(r1, a1); c0 = imin(c0, b0); c1 = imax(c1, b1)
+            else:
+                r0 = a0; r1 = a1; c0 = b0; c1 = b1
                 staged = True
-            r0 = imin(r0, tl.qa - ah.tap_off[th + tl.jh1 - 1])
-            r1 = imax(r1, tl.qb - ah.tap_off[th + tl.jh0])
-            c0 = imin(c0, tl.pa - aw.tap_off[tw + tl.jw1 - 1])
-            c1 = imax(c1, tl.pb - aw.tap_off[tw + tl.jw0])
     if staged:
-        stage_padded(x, st, p, n0, nimg, g * p.Cig, p.Cig, r0, r1 - r0, c0, c1 - c0)
+        # every phase of the tile has the same images and group
+        stage_padded(x, st, p, tl.n0, tl.nimg, tl.g * p.Cig, p.Cig, r0, r1 - r0, c0, c1 - c0)
     for ph in range(nph):
         if tile_of(p, ph * p.ntiles + tile, &tl):
             run_phase_ukr(x, wk, bias, out, p, &tl, st, sc, poff, r0, r1 - r0, c0, c1 - c0)
@@ -1021,10 +1023,9 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
         if wnr > 0:
             r0 = wr0; nr = wnr; c0 = wc0; ncol = wncol
         else:
-            r0 = qa - ah.tap_off[tap0h + jh1 - 1]
-            nr = qb - offh0 - r0
-            c0 = pa - aw.tap_off[tap0w + jw1 - 1]
-            ncol = pb - offw0 - c0
+            phase_window(p, &tl, &r0, &nr, &c0, &ncol)
+            nr -= r0
+            ncol -= c0
         ntaps = (jh1 - jh0) * (jw1 - jw0)
         # Pixel m's staged window for the phase's first tap; tap t lies delta[t] before it.
         m = 0
