@@ -1007,7 +1007,8 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
     cdef Py_ssize_t ci0, kc, cb, m0, r, m, img, q, pp, jh, jw, ta, nt, ntaps, co, oh
     cdef Py_ssize_t kcb, ntb, cs, kk
     cdef int accumulate
-    cdef bint any_k = jh0 < jh1 and jw0 < jw1
+    # C_in = 0 is legal (the output is the bias): no tap then, and the tile is zeros.
+    cdef bint any_k = jh0 < jh1 and jw0 < jw1 and Cig > 0
     cdef floating slope = <floating> p.slope, zero = 0, b, v
     cdef Py_ssize_t woff[KT_MAX]
     cdef Py_ssize_t delta[KT_MAX]

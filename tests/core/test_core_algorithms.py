@@ -40,7 +40,7 @@ class forced:
 @st.composite
 def problems(draw, depthwise=False):
     groups = draw(st.integers(1, 3))
-    cig = 1 if depthwise else draw(st.integers(1, 4))
+    cig = 1 if depthwise else draw(st.integers(1, 4)) * (draw(st.integers(0, 9)) > 0)
     cog = 1 if depthwise else draw(st.integers(1, 4))
     kh, kw = draw(st.integers(1, 6)), draw(st.integers(1, 6))
     sh, sw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
@@ -216,3 +216,37 @@ def test_micro_kernel_finds_nonfinite_weight_while_packing(bad):
     assert_close(y, x, w, None, **kw)
     reached = ~np.isfinite(y[:, 65])
     assert reached.any() and np.isfinite(np.delete(y, 65, axis=1)).all()
+
+
+@ALGORITHMS
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["NCHW", "NHWC"])
+@pytest.mark.parametrize("cout,k,stride,padding,output_padding,dilation", [
+    (2, (1, 1), (1, 2), (0, 0, 0, 1), (0, 1), (1, 2)),   # found by the CI fuzz (SSE build)
+    (1, (1, 1), (1, 1), (0, 0, 0, 0), (2, 3), (1, 1)),
+    (40, (4, 4), (2, 2), (1, 1, 1, 1), (0, 0), (1, 1)),  # full panels: the micro-kernel's own
+    (20, (3, 5), (3, 2), (0, 2, 1, 0), (1, 1), (2, 1)),
+])
+def test_no_input_channels_gives_the_bias_everywhere(algorithm, dtype, layout, cout, k,
+                                                      stride, padding, output_padding,
+                                                      dilation):
+    # C_in = 0 is a legal empty sum: every output element is act(bias).  `out` starts as
+    # NaN so an element the kernel leaves unwritten, or fills from unset scratch, shows.
+    x = np.zeros((2, 0, 3, 4) if layout == "NCHW" else (2, 3, 4, 0), dtype)
+    w = np.zeros((0, cout, *k), dtype)
+    b = np.random.default_rng(cout).standard_normal(cout).astype(dtype)
+    kw = dict(stride=stride, padding=padding, output_padding=output_padding,
+              dilation=dilation, layout=layout, activation="tanh")
+    ho = 2 * stride[0] - padding[0] - padding[1] + dilation[0] * (k[0] - 1) + 1 \
+        + output_padding[0]
+    wo = 3 * stride[1] - padding[2] - padding[3] + dilation[1] * (k[1] - 1) + 1 \
+        + output_padding[1]
+    shape = (2, cout, ho, wo) if layout == "NCHW" else (2, ho, wo, cout)
+    expected = np.tanh(b.astype(np.float64))
+    expected = np.broadcast_to(expected[:, None, None] if layout == "NCHW" else expected,
+                               shape)
+    for threads in (1, 2):
+        out = np.full(shape, np.nan, dtype)
+        with forced(algorithm):
+            y = convt.conv_transpose2d(x, w, b, out=out, num_threads=threads, **kw)
+        np.testing.assert_allclose(y, expected, rtol=4 * np.finfo(dtype).eps, atol=0)
