@@ -39,6 +39,7 @@ _SETTLE_SECONDS = 0.01
 _NOISY = 0.15
 _TOL = {"float32": 1e-5, "float64": 1e-12, "float16": 2e-3}
 _PEER_RTOL = {"float32": 1e-3, "float64": 1e-9, "float16": 1e-2}
+_ONE_THREAD = "convt (1 thread)"
 
 
 # --------------------------------------------------------------------------- suite
@@ -402,6 +403,10 @@ def _bench_layer(convt, layer, peers, threads, args, progress):
     rec["flops"] = flops
     rec["out_bytes"] = int(y.nbytes)
     impls = [_Timed("convt", ours)]
+    if args.scaling and threads > 1:
+        # The same call on one thread, interleaved like a peer: the thread speed-up.
+        impls.append(_Timed(_ONE_THREAD, lambda: convt.conv_transpose2d(
+            x, w, b, num_threads=1, **kw)))
     peer_recs = {}
     for key, peer in peers.items():
         reason = peer.unsupported(layer)
@@ -447,6 +452,11 @@ def _bench_layer(convt, layer, peers, threads, args, progress):
         "kernel_scratch_bytes": _kernel_scratch(convt, layer, threads),
     }
     for t in impls[1:]:
+        if t.name == _ONE_THREAD:
+            if t.error is None:
+                rec["convt"].update(one_thread_ms=t.median * 1e3,
+                                    thread_speedup=t.median / med)
+            continue
         r = peer_recs[t.name]
         if t.error:
             r.update(status="n/a", reason=f"failed while timing: {t.error}"[:200])
@@ -559,7 +569,7 @@ def run(args):
         "convt": {"version": getattr(convt, "__version__", "?"), "build_info": build},
         "threads": threads,
         "settings": {"repeat": args.repeat, "min_time": args.min_time,
-                     "retry_noisy": args.retry_noisy,
+                     "retry_noisy": args.retry_noisy, "scaling": bool(args.scaling),
                      "max_rounds": args.max_rounds, "seed": args.seed, "bias": True,
                      "sample_seconds": _SAMPLE_SECONDS},
         "quiet": {"loadavg_before": load_before, "foreign_cores_busy": foreign,
@@ -590,6 +600,15 @@ def _peer_cell(r, md=False):
     return "n/a"
 
 
+def _has_scaling(ours):
+    return any("thread_speedup" in r["convt"] for r in ours.values())
+
+
+def _speedup_cell(c):
+    v = c.get("thread_speedup")
+    return "-" if v is None else f"{v:.2f}x"
+
+
 def _merged(docs):
     """Layers in first-seen order; convt numbers from the first document; peers from any."""
     order, ours, peers, meta = [], {}, {}, {}
@@ -612,7 +631,9 @@ def _merged(docs):
 def text_table(docs):
     order, ours, peers, meta = _merged(docs)
     keys = [k for k in ("torch", "paddle", "mindspore") if k in meta]
+    scaling = _has_scaling(ours)
     head = ["layer", "convt ms", "GFLOP/s", "%sgemm", "extra MiB"] + \
+           (["x 1 thread"] if scaling else []) + \
            [f"{meta[k]['label']} ms (x)" for k in keys] + ["check", "noise"]
     rows = []
     for name in order:
@@ -620,6 +641,8 @@ def text_table(docs):
         row = [name, _fmt_ms(c["median_ms"]), f"{c['gflops']:.1f}",
                f"{c['pct_sgemm']:.0f}" if c.get("pct_sgemm") else "-",
                f"{_extra_bytes(c) / 2**20:.2f}"]
+        if scaling:
+            row.append(_speedup_cell(c))
         row += [_peer_cell(peers[name].get(k)) if meta[k].get("available") else "absent"
                 for k in keys]
         row.append("ok" if c["check_ok"] else f"FAIL ({c['spot_check']:.3g})")
@@ -627,6 +650,8 @@ def text_table(docs):
         row.append("-" if busy is None else f"{busy:.2f}")
         rows.append(row)
     geo = ["geomean", "", f"{_geomean([ours[n]['convt']['gflops'] for n in order]):.1f}", "", ""]
+    if scaling:
+        geo.append("")
     for k in keys:
         g = _geomean([peers[n][k].get("ratio") for n in order
                       if peers[n].get(k, {}).get("status") == "ok"])
@@ -642,6 +667,9 @@ def text_table(docs):
                                 if v is not None))
     lines.append("(x) = peer median / convt median, same process, interleaved: > 1 means "
                  "convt is faster. noise = cores other processes kept busy meanwhile.")
+    if scaling:
+        lines.append(f"x 1 thread = convt's median on 1 thread / its median on "
+                     f"{d0['threads']} threads, interleaved (--scaling).")
     for d in docs:
         busy = d.get("quiet", {}).get("foreign_cores_busy")
         if busy is not None:
@@ -682,7 +710,9 @@ def markdown(docs):
         out.append("Other processes kept " + ", ".join(f"{b:.2f}" for b in busy)
                    + " cores busy on average during the run(s) (0 = a quiet machine).")
     out.append("")
+    scaling = _has_scaling(ours)
     head = ["layer", "convt ms", "GFLOP/s", "% sgemm", "extra MiB"] + \
+           ([f"{d0['threads']} threads vs 1"] if scaling else []) + \
            [f"{meta[k]['label']} ms (speed-up)" for k in keys]
     out.append("| " + " | ".join(head) + " |")
     out.append("|---|" + "---:|" * (len(head) - 1))
@@ -698,12 +728,14 @@ def markdown(docs):
         row = [f"`{name}`{mark}", _fmt_ms(c["median_ms"]), f"{c['gflops']:.1f}",
                f"{c['pct_sgemm']:.0f}" if c.get("pct_sgemm") else "-",
                f"{_extra_bytes(c) / 2**20:.2f}"]
+        if scaling:
+            row.append(_speedup_cell(c))
         for k in keys:
             r = peers[name].get(k)
             row.append(_peer_cell(r) if r else "-")
         out.append("| " + " | ".join(row) + " |")
     geo = ["**geomean**", "", f"{_geomean([ours[n]['convt']['gflops'] for n in order]):.1f}",
-           "", ""]
+           "", ""] + ([""] if scaling else [])
     for k in keys:
         g = _geomean([peers[n][k].get("ratio") for n in order
                       if peers[n].get(k, {}).get("status") == "ok"])
@@ -714,7 +746,9 @@ def markdown(docs):
             "same process, interleaved round by round (> 1: convt is faster); the geomean "
             "is over the layers the peer can run. convt ms and % sgemm come from the first "
             "run listed; extra MiB is the memory of one convt call beyond its output: the "
-            "peak traced NumPy allocation plus the kernel's own C scratch (convt.plan)."]
+            "peak traced NumPy allocation plus the kernel's own C scratch (convt.plan)."
+            + (" Threads vs 1 = convt's median on one thread / its median on "
+               f"{d0['threads']} threads, also interleaved (`--scaling`)." if scaling else "")]
     reasons = {}
     for name in order:
         for k in keys:
@@ -801,6 +835,9 @@ def _parser():
     p.add_argument("--retry-noisy", type=int, default=0, metavar="N",
                    help="re-measure a layer up to N times when other processes used the CPUs "
                         "meanwhile (read from /proc/stat; default 0)")
+    p.add_argument("--scaling", action="store_true",
+                   help="also time convt on 1 thread, interleaved, and report the speed-up "
+                        "of --threads over 1 thread")
     p.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     p.add_argument("--json", metavar="PATH", help="write all results as JSON")
     p.add_argument("--markdown", metavar="PATH", help="write the README table (markdown)")

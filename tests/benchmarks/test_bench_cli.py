@@ -94,6 +94,27 @@ def test_bench_writes_json_markdown_and_merges(tmp_path, capsys):
     assert "2.00x" in capsys.readouterr().out
 
 
+def test_bench_scaling_times_one_thread_too(tmp_path, capsys):
+    js, md = tmp_path / "r.json", tmp_path / "r.md"
+    code = bench.main(["--layers", "odd_k5s3_b2", "--peers", "none", "--repeat", "2",
+                       "--min-time", "0", "--threads", "2", "--scaling", "-q",
+                       "--json", str(js), "--markdown", str(md)])
+    assert code == 0
+    doc = json.loads(js.read_text())
+    assert doc["settings"]["scaling"] is True
+    c = doc["layers"][0]["convt"]
+    assert c["one_thread_ms"] > 0
+    assert c["thread_speedup"] == pytest.approx(c["one_thread_ms"] / c["median_ms"])
+    assert "2 threads vs 1" in md.read_text()
+    assert f"{c['thread_speedup']:.2f}x" in capsys.readouterr().out
+    # On one thread there is nothing to compare: no extra timing, no column.
+    assert bench.main(["--layers", "odd_k5s3_b2", "--peers", "none", "--repeat", "2",
+                       "--min-time", "0", "--threads", "1", "--scaling", "-q",
+                       "--json", str(js)]) == 0
+    assert "thread_speedup" not in json.loads(js.read_text())["layers"][0]["convt"]
+    assert "x 1 thread" not in capsys.readouterr().out
+
+
 def test_plot_without_matplotlib_says_so(tmp_path, monkeypatch, capsys):
     import builtins
 
