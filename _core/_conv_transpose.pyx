@@ -491,12 +491,48 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.depthwise = False
     if p.algorithm == 3:
         choose_allph(p)
+        if not p.allph:
+            choose_cosplit(p)
         stage3 = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off) * p.kc
         # padded staging window and a tile with room for a partial last micro-tile
         p.size_t = imax(1, stage3)
         p.size_c = (p.nb * p.bq * p.bp + p.mr) * p.ncop
         # pixel offsets (Py_ssize_t), counted in elements of at least 4 bytes
         p.size_a = (p.nb * p.bq * p.bp + p.mr) * 2
+
+
+cdef void choose_cosplit(Plan *p) noexcept nogil:
+    """Micro-kernel path, one phase per task: when the tiles were cut for parallelism,
+    reach MIN_TASKS by splitting the output channels into panel-aligned chunks instead.
+
+    A pixel split makes every tile stream all of its phase's weight panels for fewer
+    pixels (dcgan3 at batch 1: 32-pixel tiles, each re-reading a 512 KB phase weight, and
+    a 6-pixel micro-tile wasting 11% on the partial last one); a channel split reads each
+    panel once per phase and keeps whole-phase tiles.  The input window is staged once
+    per chunk instead, which is the cheaper copy whenever the weight is the larger operand.
+    """
+    cdef Plan pixel_split = p[0]
+    cdef Py_ssize_t base = p.ah.nph * p.aw.nph * p.G
+    cdef Py_ssize_t tiles = p.n_ib * p.n_qb * p.n_pb, chunks
+    cdef Py_ssize_t window
+    if tiles <= 1 or p.n_co != 1 or p.Cog < 2 * p.nbw:
+        return
+    chunks = imin(p.Cog / p.nbw, ceil_div(MIN_TASKS, base))
+    if chunks < 2:
+        return
+    p.nco = ceil_div(ceil_div(p.Cog, chunks), p.nbw) * p.nbw
+    p.n_co = ceil_div(p.Cog, p.nco)
+    p.ncop = p.nco
+    tile_pixels(p, base * p.n_co)
+    if p.n_ib * p.n_qb * p.n_pb >= tiles:
+        p[0] = pixel_split
+        return
+    p.ntiles = p.G * p.n_co * p.n_ib * p.n_qb * p.n_pb
+    p.ntasks = p.ah.nph * p.aw.nph * p.ntiles
+    # the larger tile's staging window stays within the budget: fewer channels per chunk
+    window = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off)
+    if window * p.kc > 2 * BUDGET_T:
+        p.kc = imax(1, 2 * BUDGET_T / imax(1, window))
 
 
 cdef void choose_allph(Plan *p) noexcept nogil:
@@ -1046,7 +1082,8 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
             # block a sweep over the tile's pixels re-reads stays in L1.
             kcb = imin(kc, UKR_KB)
             ntb = imax(1, imin(KT_MAX, UKR_KB / kcb))
-            for cb in range(ldc / NB):
+            # the task's own panels: a group's last chunk may hold fewer than ldc channels
+            for cb in range(ceil_div(nco, NB)):
                 ta = 0
                 while ta < ntaps:
                     nt = imin(ntb, ntaps - ta)
@@ -1879,4 +1916,7 @@ def plan_info(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W, Py_ssize
                "gemm + col2im (image batches)" if p.batched else "gemm + col2im"}[p.algorithm]
     return {"algorithm": name, "per_thread_elements": per_thread,
             "packed_weight_elements": packed, "tasks": p.ntasks,
-            "phases_per_task": p.ah.nph * p.aw.nph if p.allph and p.algorithm == 3 else 1}
+            "phases_per_task": p.ah.nph * p.aw.nph if p.allph and p.algorithm == 3 else 1,
+            "tile_pixels": p.nb * p.bq * p.bp if p.algorithm != 2 and not p.depthwise
+            else None,
+            "channels_per_task": p.nco if p.algorithm != 2 and not p.depthwise else None}

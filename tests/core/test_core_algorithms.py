@@ -202,6 +202,38 @@ def test_micro_kernel_all_phases_per_task(dtype, layout, cin, cout, k, stride, p
         np.testing.assert_array_equal(y, ys[0])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["NCHW", "NHWC"])
+@pytest.mark.parametrize("n,cin,cout,hw,k,stride,padding", [
+    (1, 40, 200, 8, 4, 2, 1),    # few pixels: output channels split, the last chunk partial
+    (2, 24, 136, 7, 3, 2, 1),    # odd phase sizes, 136 = two chunks of unequal panels
+    (1, 3, 1100, 3, 2, 2, 0),    # more channels than one task takes (1024), partial panels
+], ids=["dcgan-b1", "k3s2", "wide"])
+def test_micro_kernel_output_channel_chunks(dtype, layout, n, cin, cout, hw, k, stride,
+                                            padding):
+    # When a phase has too few pixels to split, tasks take chunks of output channels
+    # (whole weight panels); a group's last chunk may be shorter than the others and its
+    # last panel partly padding.  Under AddressSanitizer this also guards the panel reads.
+    rng = np.random.default_rng(cin + cout)
+    xs = (n, cin, hw, hw) if layout == "NCHW" else (n, hw, hw, cin)
+    kw = dict(stride=stride, padding=padding, layout=layout)
+    with forced(3):
+        info = convt.plan(xs, (cin, cout, k, k), dtype=np.dtype(dtype).name, **kw)
+    assert info["algorithm"] == "stride phases (micro-kernel)"
+    assert info["channels_per_task"] < cout, info
+    x = rng.standard_normal(xs).astype(dtype)
+    w = rng.standard_normal((cin, cout, k, k)).astype(dtype)
+    b = rng.standard_normal(cout).astype(dtype)
+    ys = []
+    for threads in (1, 2, 3):
+        with forced(3):
+            ys.append(convt.conv_transpose2d(x, w, b, activation="relu", num_threads=threads,
+                                             **kw))
+    assert_close(ys[0], x, w, b, activation="relu", **kw)
+    for y in ys[1:]:
+        np.testing.assert_array_equal(y, ys[0])
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_micro_kernel_finds_nonfinite_weight_while_packing(bad):
     # The micro-kernel path checks the weight for NaN/Inf while it packs it (in parallel)
