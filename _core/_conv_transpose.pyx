@@ -441,7 +441,7 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
             p.zn_ib = ceil_div(p.N, p.znb)
             p.n_band = 1
             p.band = p.ah.n_out
-            p.n_cc = imax(1, imin(p.Cog, ceil_div(MIN_TASKS, p.zn_ib * p.G)))
+            p.n_cc = imax(1, imin(p.Cog, ceil_div(MIN_TASKS, imax(1, p.zn_ib * p.G))))
             p.cc = ceil_div(imax(1, p.Cog), p.n_cc)
             p.n_cc = ceil_div(imax(1, p.Cog), p.cc)
             p.zpix = p.znb * hw
@@ -451,7 +451,7 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         # All images in one GEMM (M), parallel over channel chunks only.
         p.znb = imax(1, imin(p.N, p.zpix))
         p.zn_ib = ceil_div(p.N, p.znb)
-        p.n_cc = imax(1, imin(p.Cog, ceil_div(MIN_TASKS, p.zn_ib * p.G)))
+        p.n_cc = imax(1, imin(p.Cog, ceil_div(MIN_TASKS, imax(1, p.zn_ib * p.G))))
         p.cc = ceil_div(imax(1, p.Cog), p.n_cc)
         p.n_cc = ceil_div(imax(1, p.Cog), p.cc)
         p.zj = imax(1, imin(p.cc * KK, BUDGET_A / p.znb))
@@ -517,7 +517,7 @@ cdef void choose_cosplit(Plan *p) noexcept nogil:
     cdef Py_ssize_t window
     if tiles <= 1 or p.n_co != 1 or p.Cog < 2 * p.nbw:
         return
-    chunks = imin(p.Cog / p.nbw, ceil_div(MIN_TASKS, base))
+    chunks = imin(p.Cog / p.nbw, ceil_div(MIN_TASKS, imax(1, base)))
     if chunks < 2:
         return
     p.nco = ceil_div(ceil_div(p.Cog, chunks), p.nbw) * p.nbw

@@ -69,3 +69,31 @@ def test_float16_counts_the_float32_result():
     f16 = convt.plan(xs, ws, dtype="float16")
     assert f16["output_bytes"] * 2 == f32["output_bytes"]
     assert f16["scratch_bytes"] >= f32["scratch_bytes"] + f32["output_bytes"]
+
+
+def test_plan_survives_empty_problems():
+    # Empty batches, channels and images are legal calls (conv_transpose2d returns early);
+    # plan() must describe them too, not divide by zero in the kernel's planner (an empty
+    # batch with a 1x1 input once killed the interpreter with SIGFPE).  In a subprocess, so
+    # that a crash fails this test rather than the whole run.
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import itertools, convt, convt.conv_transpose as ct
+        for alg, n, cin, hw, cout, k, s, layout, dt in itertools.product(
+                (0, 1, 2, 3), (0, 1, 3), (0, 2), (0, 1, 5), (1, 70), (1, 3), (1, 2),
+                ("NCHW", "NHWC"), ("float32", "float64")):
+            ct._force_algorithm = alg
+            xs = (n, cin, hw, hw) if layout == "NCHW" else (n, hw, hw, cin)
+            if (hw - 1) * s + k < 1:
+                continue
+            info = convt.plan(xs, (cin, cout, k, k), s, layout=layout, dtype=dt)
+            assert info["scratch_bytes"] >= 0 and info["tasks"] >= 0, info
+        print("ok")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", (done.returncode,
+                                                                  done.stderr[-2000:])
