@@ -282,3 +282,28 @@ def test_no_input_channels_gives_the_bias_everywhere(algorithm, dtype, layout, c
         with forced(algorithm):
             y = convt.conv_transpose2d(x, w, b, out=out, num_threads=threads, **kw)
         np.testing.assert_allclose(y, expected, rtol=4 * np.finfo(dtype).eps, atol=0)
+
+
+@pytest.mark.parametrize("sw", [1, 2, 3, 5])
+def test_depthwise_rows_upsampled_columns_at_every_edge(sw):
+    # The depthwise row kernel upsamples each input row by repetition; columns whose
+    # copies fall wholly inside the row take an unclipped copy (a stride-2 special case),
+    # the ones at either end are clipped.  Kernel widths and paddings move that border.
+    rng = np.random.default_rng(sw)
+    checked = 0
+    for w, kw, pl, pr, opw in [(1, 1, 0, 0, 0), (5, 2, 0, 0, 1), (9, 4, 1, 1, 0),
+                               (9, 5, 3, 0, 1), (6, 7, 0, 2, 0), (2, 3, 1, 0, 0),
+                               (9, 4, 0, 3, 1), (5, 1, 0, 0, 0)]:
+        wo = (w - 1) * sw - pl - pr + kw + min(opw, sw - 1)
+        if wo <= 0:
+            continue
+        x = rng.standard_normal((2, 3, 4, w)).astype(np.float32)
+        wt = rng.standard_normal((3, 1, 3, kw)).astype(np.float32)
+        b = rng.standard_normal(3).astype(np.float32)
+        kw_ = dict(stride=(2, sw), padding=(1, 0, pl, pr), output_padding=(0, min(opw, sw - 1)),
+                   groups=3)
+        assert convt.plan(x.shape, wt.shape, **kw_)["algorithm"] == "depthwise rows"
+        y = convt.conv_transpose2d(x, wt, b, **kw_)
+        assert_close(y, x, wt, b, **kw_)
+        checked += 1
+    assert checked >= 6
