@@ -418,7 +418,7 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         if p.ah.n_in >= need * imax(1, 8 * halo):
             p.n_band = need
         else:
-            p.n_cc = imin(p.Cog, need)
+            p.n_cc = imax(1, imin(p.Cog, need))
             p.n_band = imax(1, imin(ceil_div(need, p.n_cc), p.ah.n_in / imax(1, 8 * halo)))
     p.cc = ceil_div(imax(1, p.Cog), p.n_cc)
     p.n_cc = ceil_div(imax(1, p.Cog), p.cc)

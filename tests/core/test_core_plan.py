@@ -72,10 +72,11 @@ def test_float16_counts_the_float32_result():
 
 
 def test_plan_survives_empty_problems():
-    # Empty batches, channels and images are legal calls (conv_transpose2d returns early);
-    # plan() must describe them too, not divide by zero in the kernel's planner (an empty
-    # batch with a 1x1 input once killed the interpreter with SIGFPE).  In a subprocess, so
-    # that a crash fails this test rather than the whole run.
+    # Empty batches, channels (in or out) and images are legal calls (conv_transpose2d
+    # returns early); plan() must describe them too, not divide by zero in the kernel's
+    # planner (an empty batch with a 1x1 input, or no output channels, once killed the
+    # interpreter with SIGFPE).  In a subprocess, so that a crash fails this test rather
+    # than the whole run.
     import subprocess
     import sys
     import textwrap
@@ -83,7 +84,7 @@ def test_plan_survives_empty_problems():
     script = textwrap.dedent("""
         import itertools, convt, convt.conv_transpose as ct
         for alg, n, cin, hw, cout, k, s, layout, dt in itertools.product(
-                (0, 1, 2, 3), (0, 1, 3), (0, 2), (0, 1, 5), (1, 70), (1, 3), (1, 2),
+                (0, 1, 2, 3), (0, 1, 3), (0, 2), (0, 1, 5), (0, 1, 70), (1, 3), (1, 2),
                 ("NCHW", "NHWC"), ("float32", "float64")):
             ct._force_algorithm = alg
             xs = (n, cin, hw, hw) if layout == "NCHW" else (n, hw, hw, cin)
