@@ -60,6 +60,8 @@ def activation_ref(y, activation=None, negative_slope=0.01):
     raise ValueError(activation)
 
 
+# Inf * 0 = NaN and overflow to Inf are what the definition gives: no warning for them.
+@np.errstate(invalid="ignore", over="ignore")
 def conv_transpose2d_ref(x, weight, bias=None, stride=1, padding=0, output_padding=0,
                          dilation=1, groups=1, layout="NCHW", activation=None,
                          negative_slope=0.01, return_magnitude=False):

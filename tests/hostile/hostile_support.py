@@ -66,6 +66,8 @@ def activation(y, name, negative_slope=0.01):
     raise ValueError(name)
 
 
+# Inf * 0 = NaN and overflow to Inf are what the definition gives: no warning for them.
+@np.errstate(invalid="ignore", over="ignore")
 def gather_ref(x, weight, bias=None, stride=1, padding=0, output_padding=0, dilation=1,
                groups=1, layout="NCHW", activation_name=None, negative_slope=0.01):
     """(expected float64 result, magnitude sum) by the definition; small inputs only."""
