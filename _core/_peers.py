@@ -121,6 +121,14 @@ class Paddle(Peer):
     api = "paddle.nn.functional.conv2d_transpose"
 
     def available(self):
+        # Paddle's MKL runs on Intel's OpenMP, whose idle workers spin KMP_BLOCKTIME (200 ms
+        # by default) after each parallel region and took one of the two cores from convt's
+        # next samples: convt's dil2_b4 timed 3.35 ms in the Paddle process against 1.56 ms
+        # with KMP_BLOCKTIME=0, where Paddle's own time did not grow (11.6 vs 13.6 ms).  So
+        # its workers sleep at once unless the user chose otherwise (read when libiomp5
+        # starts, hence before the import).
+        if self._mod is None and importlib.util.find_spec(self.module) is not None:
+            os.environ.setdefault("KMP_BLOCKTIME", "0")
         why = super().available()
         if why is None:
             self._mod.set_device("cpu")
@@ -128,8 +136,6 @@ class Paddle(Peer):
 
     @property
     def settle_seconds(self):
-        # Paddle's MKL runs on Intel's OpenMP, whose workers spin KMP_BLOCKTIME (200 ms by
-        # default) after each parallel region.
         env = os.environ.get("KMP_BLOCKTIME", "").strip()
         return (int(env) if env.isdigit() else 200) / 1000.0 + 0.01
 
@@ -141,6 +147,7 @@ class Paddle(Peer):
             core.set_num_threads(n)
             notes.append(f"paddle.base.core.set_num_threads({n})")
         notes.append(f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}")
+        notes.append(f"KMP_BLOCKTIME={os.environ.get('KMP_BLOCKTIME', 'unset')}")
         self.thread_note = ", ".join(notes)
 
     def build(self, layer, x, w, b):
