@@ -168,3 +168,25 @@ def test_bench_with_default_peers_all_absent(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert code == 0
     assert "odd_k5s3_b2" in out and "absent" in out
+
+
+def test_paddle_peer_puts_intel_openmp_workers_to_sleep(monkeypatch):
+    # Before Paddle is imported (libiomp5 reads it at start-up), unless the user chose.
+    import importlib
+
+    from convt import _peers
+
+    seen = {}
+
+    def fake_import(name):
+        seen["blocktime"] = __import__("os").environ.get("KMP_BLOCKTIME")
+        raise ImportError("no paddle here")
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object())
+    monkeypatch.setattr(importlib, "import_module", fake_import)
+    monkeypatch.delenv("KMP_BLOCKTIME", raising=False)
+    assert "no paddle here" in _peers.Paddle().available()
+    assert seen["blocktime"] == "0"
+    monkeypatch.setenv("KMP_BLOCKTIME", "200")
+    assert "no paddle here" in _peers.Paddle().available()
+    assert seen["blocktime"] == "200"
