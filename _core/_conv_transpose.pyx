@@ -682,6 +682,27 @@ cdef inline bint tile_of(const Plan *p, Py_ssize_t task, Tile *tl) noexcept nogi
     return True
 
 
+cdef void store_tile_nhwc(floating *out, const floating *tile, Py_ssize_t ld,
+                          const floating *bias, const Plan *p, const Tile *tl) noexcept nogil:
+    """Epilogue of a stride-phase tile, NHWC: act(tile + bias) to the phase's strided output
+    pixels, each pixel's channels one contiguous run.  ``tile`` is pixel-major (pixel m's
+    channels at tile + m*ld); NULL when no tap reached the tile (zeros)."""
+    cdef const Axis *ah = &p.ah
+    cdef const Axis *aw = &p.aw
+    cdef Py_ssize_t rh = ah.ph_r[tl.iph], rw = aw.ph_r[tl.ipw], c0 = tl.g * p.Cog + tl.co0
+    cdef Py_ssize_t Ho = ah.n_out, Wo = aw.n_out, Cout = p.Cout, img, q, pp, oh, m = 0
+    cdef const floating *b = bias + c0 if bias != NULL else NULL
+    cdef floating slope = <floating> p.slope
+    for img in range(tl.nimg):
+        for q in range(tl.qa, tl.qb):
+            oh = q * ah.s + rh - ah.pad
+            for pp in range(tl.pa, tl.pb):
+                act_store_vec(out + (((tl.n0 + img) * Ho + oh) * Wo + pp * aw.s + rw - aw.pad)
+                              * Cout + c0, tile + m * ld if tile != NULL else NULL, b,
+                              tl.nco, p.act, slope)
+                m += 1
+
+
 cdef void run_task(const floating *x, const floating *wp, const floating *bias,
                    floating *out, const Plan *p, Py_ssize_t task,
                    floating *sa, floating *st, floating *sc) noexcept nogil:
@@ -817,44 +838,26 @@ cdef void run_task(const floating *x, const floating *wp, const floating *bias,
             c0 += kc
 
     # ---- epilogue: bias + activation, scattered to the strided output positions ----
-    cdef Py_ssize_t rh = ah.ph_r[iph], rw = aw.ph_r[ipw]
     if p.nhwc:
-        # pixel-major tile: each output pixel's channels are one contiguous run
-        m = 0
-        for img in range(nimg):
-            for q in range(qa, qb):
-                oh = q * ah.s + rh - ah.pad
-                for pp in range(pa, pb):
-                    o = out + (((n0 + img) * Ho + oh) * Wo + pp * aw.s + rw - aw.pad) * Cout \
-                        + g * Cog + co0
-                    act_store_vec(o, sc + m * nco if any_k else NULL,
-                                  bias + g * Cog + co0 if bias != NULL else NULL,
-                                  nco, p.act, slope)
-                    m += 1
+        store_tile_nhwc(out, sc if any_k else NULL, nco, bias, p, &tl)
         return
+    cdef Py_ssize_t rh = ah.ph_r[iph], rw = aw.ph_r[ipw]
     for co in range(nco):
         b = bias[g * Cog + co0 + co] if bias != NULL else zero
         m = 0
         for img in range(nimg):
             for q in range(qa, qb):
                 oh = q * ah.s + rh - ah.pad
-                if p.nhwc:
-                    o = out + (((n0 + img) * Ho + oh) * Wo) * Cout + g * Cog + co0 + co
-                    for pp in range(pa, pb):
-                        v = (sc[co * M + m] if any_k else zero) + b
-                        o[(pp * aw.s + rw - aw.pad) * Cout] = activate(v, p.act, slope)
-                        m += 1
-                else:
-                    o = out + (((n0 + img) * Cout + g * Cog + co0 + co) * Ho + oh) * Wo
-                    if any_k and aw.s == 1:
-                        # stride-1 columns: a contiguous run, stored with a vectorised loop
-                        act_store(o + pa + rw - aw.pad, sc + co * M + m, npx, b, p.act, slope)
-                        m += npx
-                        continue
-                    for pp in range(pa, pb):
-                        v = (sc[co * M + m] if any_k else zero) + b
-                        o[pp * aw.s + rw - aw.pad] = activate(v, p.act, slope)
-                        m += 1
+                o = out + (((n0 + img) * Cout + g * Cog + co0 + co) * Ho + oh) * Wo
+                if any_k and aw.s == 1:
+                    # stride-1 columns: a contiguous run, stored with a vectorised loop
+                    act_store(o + pa + rw - aw.pad, sc + co * M + m, npx, b, p.act, slope)
+                    m += npx
+                    continue
+                for pp in range(pa, pb):
+                    v = (sc[co * M + m] if any_k else zero) + b
+                    o[pp * aw.s + rw - aw.pad] = activate(v, p.act, slope)
+                    m += 1
 
 
 cdef inline Py_ssize_t ukr_phase_base(const Plan *p, Py_ssize_t g, Py_ssize_t iph,
@@ -1129,20 +1132,10 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
         memset(sc, 0, M * ldc * sizeof(floating))
 
     # ---- epilogue: bias + activation, scattered to the strided output positions ----
-    cdef Py_ssize_t rh = ah.ph_r[iph], rw = aw.ph_r[ipw]
     if p.nhwc:
-        m = 0
-        for img in range(nimg):
-            for q in range(qa, qb):
-                oh = q * ah.s + rh - ah.pad
-                for pp in range(pa, pb):
-                    o = out + (((n0 + img) * Ho + oh) * Wo + pp * aw.s + rw - aw.pad) * Cout \
-                        + g * p.Cog + co0
-                    act_store_vec(o, sc + m * ldc,
-                                  bias + g * p.Cog + co0 if bias != NULL else NULL,
-                                  nco, p.act, slope)
-                    m += 1
+        store_tile_nhwc(out, sc, ldc, bias, p, &tl)
         return
+    cdef Py_ssize_t rh = ah.ph_r[iph], rw = aw.ph_r[ipw]
     # NCHW: one phase row of pixels at a time, in blocks of 16 pixels x 16 channels
     # transposed channel-major (tr16), so that each channel's run is read contiguously
     # rather than one element per pixel row of the tile (measured: unet_up3 +7%, grp4 +4%).
