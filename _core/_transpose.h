@@ -1,5 +1,6 @@
-/* Small-block transposes for the micro-kernel path's two copies: staging NCHW input pixel-
- * major, and packing the weight into panels.  Both are transposes of up to 16 x 16 floats:
+/* Small-block transposes for the micro-kernel path's copies: staging NCHW input pixel-
+ * major, packing the weight into panels, and (tr16_store) writing a pixel-major result
+ * tile to NCHW output.  All are transposes of up to 16 x 16 floats:
  *
  *     dst[j][i] = src[i * lds + j]      i < ni, j < nj   (ni, nj <= 16)
  *
@@ -16,15 +17,11 @@
 #if defined(__AVX512F__)
 #include <immintrin.h>
 
-static inline void convt_tr16_f32(const float *src, ptrdiff_t lds, int ni, int nj,
-                                  float *const *dst)
+/* r[j] = column j of the 16 x 16 block held in r[i] (row i): an in-register transpose. */
+static inline void convt_tr16_regs_f32(__m512 *r)
 {
-    __m512 r[16], t[16];
-    const __mmask16 lm = (__mmask16)((1u << nj) - 1u);
-    const __mmask16 sm = (__mmask16)((1u << ni) - 1u);
+    __m512 t[16];
     int i;
-    for (i = 0; i < 16; i++)
-        r[i] = i < ni ? _mm512_maskz_loadu_ps(lm, src + i * lds) : _mm512_setzero_ps();
     /* rows pairwise interleaved: t[2k], t[2k+1] hold (r2k, r2k+1) element pairs */
     for (i = 0; i < 8; i++) {
         t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
@@ -53,8 +50,67 @@ static inline void convt_tr16_f32(const float *src, ptrdiff_t lds, int ni, int n
         r[4 + i] = _mm512_shuffle_f32x4(t[4 + i], t[12 + i], 0x88); /* lane 1 */
         r[12 + i] = _mm512_shuffle_f32x4(t[4 + i], t[12 + i], 0xdd); /* lane 3 */
     }
+}
+
+static inline void convt_tr16_f32(const float *src, ptrdiff_t lds, int ni, int nj,
+                                  float *const *dst)
+{
+    __m512 r[16];
+    const __mmask16 lm = (__mmask16)((1u << nj) - 1u);
+    const __mmask16 sm = (__mmask16)((1u << ni) - 1u);
+    int i;
+    for (i = 0; i < 16; i++)
+        r[i] = i < ni ? _mm512_maskz_loadu_ps(lm, src + i * lds) : _mm512_setzero_ps();
+    convt_tr16_regs_f32(r);
     for (i = 0; i < nj; i++)
         _mm512_mask_storeu_ps(dst[i], sm, r[i]);
+}
+
+/* dst[j][i * step] = src[i * lds + j] + bias[j]   (i < ni pixels, j < nj channels, <= 16;
+ * bias NULL: no bias).  The NCHW epilogue of a pixel-major result tile: a transpose whose
+ * rows go straight from registers to strided output runs.  Through a buffer (tr16, then a
+ * scalar loop) every element was a store and a reload that the masked 64-byte stores
+ * could not forward (measured: the epilogue was 39% of grp4 on one thread).  step 2, the
+ * stride-2 layers, stores the even lanes of two lane-doubling permutes, masked so that the
+ * other column phase's elements are never touched. */
+static inline void convt_tr16_store_f32(const float *src, ptrdiff_t lds, int ni, int nj,
+                                        const float *bias, float *const *dst,
+                                        ptrdiff_t step)
+{
+    __m512 r[16];
+    const __mmask16 lm = (__mmask16)((1u << nj) - 1u);
+    const __mmask16 sm = (__mmask16)((1u << ni) - 1u);
+    int i, j;
+    for (i = 0; i < 16; i++)
+        r[i] = i < ni ? _mm512_maskz_loadu_ps(lm, src + i * lds) : _mm512_setzero_ps();
+    convt_tr16_regs_f32(r);
+    if (bias != NULL)
+        for (j = 0; j < nj; j++)
+            r[j] = _mm512_add_ps(r[j], _mm512_set1_ps(bias[j]));
+    if (step == 1) {
+        for (j = 0; j < nj; j++)
+            _mm512_mask_storeu_ps(dst[j], sm, r[j]);
+    } else if (step == 2) {
+        const __m512i lo = _mm512_set_epi32(7, 7, 6, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0, 0);
+        const __m512i hi = _mm512_set_epi32(15, 15, 14, 14, 13, 13, 12, 12, 11, 11, 10, 10,
+                                            9, 9, 8, 8);
+        /* pixel i lands in lane 2i of the first store (i < 8), 2(i - 8) of the second */
+        const int nlo = ni < 8 ? ni : 8, nhi = ni - nlo;
+        const __mmask16 mlo = (__mmask16)(((1u << (2 * nlo)) - 1u) & 0x5555u);
+        const __mmask16 mhi = (__mmask16)(((1u << (2 * nhi)) - 1u) & 0x5555u);
+        for (j = 0; j < nj; j++) {
+            _mm512_mask_storeu_ps(dst[j], mlo, _mm512_permutexvar_ps(lo, r[j]));
+            if (nhi > 0)
+                _mm512_mask_storeu_ps(dst[j] + 16, mhi, _mm512_permutexvar_ps(hi, r[j]));
+        }
+    } else {
+        float tmp[16];
+        for (j = 0; j < nj; j++) {
+            _mm512_storeu_ps(tmp, r[j]);
+            for (i = 0; i < ni; i++)
+                dst[j][i * step] = tmp[i];
+        }
+    }
 }
 #define CONVT_HAVE_TR16 1
 
@@ -70,6 +126,18 @@ static inline void convt_tr16_f32(const float *src, ptrdiff_t lds, int ni, int n
 }
 #define CONVT_HAVE_TR16 0
 
+static inline void convt_tr16_store_f32(const float *src, ptrdiff_t lds, int ni, int nj,
+                                        const float *bias, float *const *dst,
+                                        ptrdiff_t step)
+{
+    int i, j;
+    for (j = 0; j < nj; j++) {
+        const float b = bias != NULL ? bias[j] : 0.0f;
+        for (i = 0; i < ni; i++)
+            dst[j][i * step] = src[i * lds + j] + b;
+    }
+}
+
 #endif
 
 static inline void convt_tr16_f64(const double *src, ptrdiff_t lds, int ni, int nj,
@@ -79,6 +147,18 @@ static inline void convt_tr16_f64(const double *src, ptrdiff_t lds, int ni, int 
     for (i = 0; i < ni; i++)
         for (j = 0; j < nj; j++)
             dst[j][i] = src[i * lds + j];
+}
+
+static inline void convt_tr16_store_f64(const double *src, ptrdiff_t lds, int ni, int nj,
+                                        const double *bias, double *const *dst,
+                                        ptrdiff_t step)
+{
+    int i, j;
+    for (j = 0; j < nj; j++) {
+        const double b = bias != NULL ? bias[j] : 0.0;
+        for (i = 0; i < ni; i++)
+            dst[j][i * step] = src[i * lds + j] + b;
+    }
 }
 
 #endif

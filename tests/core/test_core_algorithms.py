@@ -307,3 +307,37 @@ def test_depthwise_rows_upsampled_columns_at_every_edge(sw):
         assert_close(y, x, wt, b, **kw_)
         checked += 1
     assert checked >= 6
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("sw", [1, 2, 3])
+@pytest.mark.parametrize("bias", [True, False])
+def test_micro_kernel_nchw_epilogue_writes_exactly_its_columns(dtype, sw, bias):
+    # Without an activation, the NCHW epilogue transposes blocks of 16 pixels x 16
+    # channels in registers and stores each channel's run straight to the output; at
+    # stride 2 as masked stores of every other lane, which must leave the other column
+    # phase's elements alone.  Row widths below, at and past 8 and 16 pixels, partial
+    # channel blocks, and an output inside a larger buffer whose margins must not change.
+    rng = np.random.default_rng(sw * 2 + bias)
+    for w_in, cout, groups in [(5, 20, 1), (8, 17, 1), (9, 36, 2), (16, 16, 1), (23, 40, 2)]:
+        cin = 12 * groups
+        x = rng.standard_normal((2, cin, 6, w_in)).astype(dtype)
+        wt = rng.standard_normal((cin, cout // groups, 3, 4)).astype(dtype)
+        b = rng.standard_normal(cout).astype(dtype) if bias else None
+        kw = dict(stride=(2, sw), padding=(1, 1), output_padding=(1, 0), groups=groups)
+        shape = convt.conv_transpose2d(x, wt, b, **kw).shape
+        size = int(np.prod(shape))
+        ys = []
+        for threads in (1, 2, 3):
+            buf = np.full(size + 64, 7.0, dtype)
+            out = buf[32:32 + size].reshape(shape)
+            out[...] = np.nan
+            with forced(3):
+                y = convt.conv_transpose2d(x, wt, b, out=out, num_threads=threads, **kw)
+            assert y is out or np.shares_memory(y, buf)
+            assert np.all(buf[:32] == 7.0) and np.all(buf[32 + size:] == 7.0), \
+                (w_in, cout, threads)
+            assert_close(y, x, wt, b, **kw)
+            ys.append(y.copy())
+        for y in ys[1:]:
+            np.testing.assert_array_equal(y, ys[0])
