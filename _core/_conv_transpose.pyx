@@ -639,12 +639,31 @@ cdef void stage_nchw(const floating *x, floating *t, const Plan *p, Py_ssize_t n
 
 cdef inline void act_store_vec(floating *dst, const floating *src, const floating *b,
                                Py_ssize_t n, int act, floating slope) noexcept nogil:
-    """dst[i] = act(src[i] + b[i]); src or b may be NULL (zeros).  Switch hoisted."""
+    """dst[i] = act(src[i] + b[i]); src or b may be NULL (zeros).
+
+    Each case is its own loop, and src = b = NULL a fill with act(0) computed once.  With
+    one loop over every case, GCC 12.2 -O3 miscompiled that case for float64 in some
+    inlining contexts: its vectorized body stored the folded sigmoid(0) = 0.5 whatever the
+    activation, only the scalar tail checked it (seen in the disassembly of
+    store_tile_nhwc; it came and went with unrelated changes elsewhere in the module).
+    """
     cdef Py_ssize_t i
-    cdef floating v
-    if src != NULL and b != NULL and act == ACT_NONE:
+    cdef floating v, zero = 0
+    if src == NULL and b == NULL:
+        v = activate(zero, act, slope)
         for i in range(n):
-            dst[i] = src[i] + b[i]
+            dst[i] = v
+        return
+    if act == ACT_NONE:
+        if src != NULL and b != NULL:
+            for i in range(n):
+                dst[i] = src[i] + b[i]
+        elif src != NULL:
+            for i in range(n):
+                dst[i] = src[i] + zero      # -0 + 0 = +0, as in the definition's sum
+        else:
+            for i in range(n):
+                dst[i] = zero + b[i]
         return
     for i in range(n):
         v = (src[i] if src != NULL else 0) + (b[i] if b != NULL else 0)
@@ -859,8 +878,15 @@ cdef void run_task(const floating *x, const floating *wp, const floating *bias,
                     act_store(o + pa + rw - aw.pad, sc + co * M + m, npx, b, p.act, slope)
                     m += npx
                     continue
+                if not any_k:
+                    # no tap reached the tile: act(bias), computed once (see act_store_vec)
+                    v = activate(zero + b, p.act, slope)
+                    for pp in range(pa, pb):
+                        o[pp * aw.s + rw - aw.pad] = v
+                    m += npx
+                    continue
                 for pp in range(pa, pb):
-                    v = (sc[co * M + m] if any_k else zero) + b
+                    v = sc[co * M + m] + b
                     o[pp * aw.s + rw - aw.pad] = activate(v, p.act, slope)
                     m += 1
 
@@ -1140,8 +1166,8 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
 
     else:
         # No tap reaches these pixels: a zero tile, so the epilogue has one form.  (A form
-        # with a NULL tile wrote act(0) = 0.5 for float64 NHWC in the -O3 build, but not
-        # under ASan or with a printf added; the cause was not isolated, the form avoided.)
+        # with a NULL tile wrote act(0) = 0.5 for float64 NHWC in the -O3 build: GCC's
+        # miscompiled fill described at act_store_vec, since avoided there too.)
         memset(sc, 0, M * ldc * sizeof(floating))
 
     # ---- epilogue: bias + activation, scattered to the strided output positions ----

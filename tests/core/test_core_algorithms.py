@@ -262,26 +262,34 @@ def test_micro_kernel_finds_nonfinite_weight_while_packing(bad):
 def test_no_input_channels_gives_the_bias_everywhere(algorithm, dtype, layout, cout, k,
                                                       stride, padding, output_padding,
                                                       dilation):
-    # C_in = 0 is a legal empty sum: every output element is act(bias).  `out` starts as
-    # NaN so an element the kernel leaves unwritten, or fills from unset scratch, shows.
+    # C_in = 0 is a legal empty sum: every output element is act(bias), act(0) without a
+    # bias.  `out` starts as NaN so an element the kernel leaves unwritten, or fills from
+    # unset scratch, shows.  Every activation: GCC 12 once vectorized the no-bias fill as
+    # sigmoid(0) = 0.5 whatever the activation (float64, NHWC; see act_store_vec).
     x = np.zeros((2, 0, 3, 4) if layout == "NCHW" else (2, 3, 4, 0), dtype)
     w = np.zeros((0, cout, *k), dtype)
-    b = np.random.default_rng(cout).standard_normal(cout).astype(dtype)
-    kw = dict(stride=stride, padding=padding, output_padding=output_padding,
-              dilation=dilation, layout=layout, activation="tanh")
     ho = 2 * stride[0] - padding[0] - padding[1] + dilation[0] * (k[0] - 1) + 1 \
         + output_padding[0]
     wo = 3 * stride[1] - padding[2] - padding[3] + dilation[1] * (k[1] - 1) + 1 \
         + output_padding[1]
     shape = (2, cout, ho, wo) if layout == "NCHW" else (2, ho, wo, cout)
-    expected = np.tanh(b.astype(np.float64))
-    expected = np.broadcast_to(expected[:, None, None] if layout == "NCHW" else expected,
-                               shape)
-    for threads in (1, 2):
-        out = np.full(shape, np.nan, dtype)
-        with forced(algorithm):
-            y = convt.conv_transpose2d(x, w, b, out=out, num_threads=threads, **kw)
-        np.testing.assert_allclose(y, expected, rtol=4 * np.finfo(dtype).eps, atol=0)
+    acts = {None: lambda v: v, "relu": lambda v: np.maximum(v, 0),
+            "leaky_relu": lambda v: np.where(v < 0, 0.01 * v, v),
+            "sigmoid": lambda v: 1 / (1 + np.exp(-v)), "tanh": np.tanh}
+    for b in (np.random.default_rng(cout).standard_normal(cout).astype(dtype), None):
+        for activation, f in acts.items():
+            kw = dict(stride=stride, padding=padding, output_padding=output_padding,
+                      dilation=dilation, layout=layout, activation=activation)
+            pre = np.zeros(cout) if b is None else b.astype(np.float64)
+            expected = f(pre)
+            expected = np.broadcast_to(
+                expected[:, None, None] if layout == "NCHW" else expected, shape)
+            for threads in (1, 2):
+                out = np.full(shape, np.nan, dtype)
+                with forced(algorithm):
+                    y = convt.conv_transpose2d(x, w, b, out=out, num_threads=threads, **kw)
+                np.testing.assert_allclose(y, expected, rtol=4 * np.finfo(dtype).eps,
+                                           atol=0, err_msg=f"{activation} bias={b is not None}")
 
 
 @pytest.mark.parametrize("sw", [1, 2, 3, 5])
