@@ -93,6 +93,7 @@ cdef enum:
     M_MIN = 64
     MIN_TASKS = 8
     UKR_KB = 128
+    DW_PAIRS = 4                    # depthwise rows: (weight, input) row pairs summed in one pass
     SERIAL_FLOPS = 1 << 21
 
 cdef enum Act:
@@ -1318,7 +1319,7 @@ cdef inline void act_store(floating *dst, const floating *acc, Py_ssize_t n, flo
 cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floating *bias,
                              floating *out, const Plan *p, Py_ssize_t plane,
                              Py_ssize_t o0, Py_ssize_t o1, floating *wtab, floating *xu,
-                             floating *acc) noexcept nogil:
+                             floating *acc, Py_ssize_t *wtab_chan) noexcept nogil:
     """Depthwise rows [o0, o1) of one plane when the column dilation is 1.
 
     Upsample-by-repetition form: with J = ceil(KW/sw), output column ow (residue
@@ -1330,8 +1331,9 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
     with ``xu[ih][o] = x[ih][(o + pl) div sw]`` (0 outside the row) and ``wtab[kh][j][ow] =
     w[kh][rw + j*sw]`` (0 past the kernel): long contiguous loops over the whole output
     row, no zero multiplies beyond the short-phase padding.  Each upsampled input row is
-    built once per task.  Scratch (see dw1_scratch): ``wtab`` (KH*J*Wo), ``xu`` (rows_in *
-    (Wo + halo)), ``acc`` (Wo).
+    built once per task; ``wtab`` only when ``wtab_chan[0]`` (the channel it holds, -1 for
+    none) is another channel.  Scratch (see dw1_scratch): ``wtab`` (KH*J*Wo), ``xu``
+    (rows_in * (Wo + halo)), ``acc`` (Wo).
     """
     cdef const Axis *ah = &p.ah
     cdef const Axis *aw = &p.aw
@@ -1348,10 +1350,13 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
     cdef const floating *xs
     cdef const floating *xrow
     cdef Py_ssize_t oh, iph, q, t, ih, kh, j, ow, o, iw, kw, r, rr, iwa, iwb
-    cdef Py_ssize_t r0 = pl % sw
+    cdef Py_ssize_t r0 = pl % sw, npair
+    cdef floating *wts[DW_PAIRS]
+    cdef const floating *xss[DW_PAIRS]
+    cdef floating *dst
     cdef Py_ssize_t ih_lo = imax(0, ceil_div(o0 + ah.pad - (KH - 1) * ah.d, ah.s))
     cdef Py_ssize_t ih_hi = imin(H, floor_div(o1 - 1 + ah.pad, ah.s) + 1)
-    for kh in range(KH):
+    for kh in range(KH if wtab_chan[0] != c else 0):
         for j in range(J):
             wt = wtab + (kh * J + j) * Wo
             r = r0                      # (ow + pl) mod sw, stepped without dividing
@@ -1361,6 +1366,7 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
                 r += 1
                 if r == sw:
                     r = 0
+    wtab_chan[0] = c
     # xu rows for the input rows this band reads: xu[o + halo] = x[(o + pl) div sw]
     for ih in range(ih_lo, ih_hi):
         xr = xu + (ih - ih_lo) * pitch
@@ -1397,6 +1403,26 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
         if iph < 0:
             continue
         q = (oh + ah.pad) / ah.s
+        # the row's (weight row, upsampled input row) pairs, in the order they are summed
+        npair = 0
+        for t in range(ah.ph_ntap[iph]):
+            ih = q - ah.tap_off[ah.ph_tap0[iph] + t]
+            if ih < ih_lo or ih >= ih_hi:
+                continue
+            kh = ah.tap_k[ah.ph_tap0[iph] + t]
+            xr = xu + (ih - ih_lo) * pitch + halo
+            for j in range(J):
+                if npair < DW_PAIRS:
+                    wts[npair] = wtab + (kh * J + j) * Wo
+                    xss[npair] = xr - j * sw
+                npair += 1
+        dst = out + (plane * ah.n_out + oh) * Wo
+        if p.act == ACT_NONE and 1 <= npair <= 4:
+            # One pass, the sum in registers (through acc, every pair was a load, a
+            # multiply-add and a store of the whole row: half of dw_up2's time).  Same
+            # order of operations, so the same rounding.
+            dw_row_sum(dst, wts, xss, npair, Wo, b)
+            continue
         for ow in range(Wo):
             acc[ow] = 0
         for t in range(ah.ph_ntap[iph]):
@@ -1410,7 +1436,43 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
                 xs = xr - j * sw
                 for ow in range(Wo):
                     acc[ow] += wt[ow] * xs[ow]
-        act_store(out + (plane * ah.n_out + oh) * Wo, acc, Wo, b, p.act, slope)
+        act_store(dst, acc, Wo, b, p.act, slope)
+
+
+cdef inline void dw_row_sum(floating *dst, floating **w, const floating **x, Py_ssize_t n,
+                            Py_ssize_t Wo, floating b) noexcept nogil:
+    """dst[o] = (sum over pairs i < n, in order, of w[i][o] * x[i][o]) + b, 1 <= n <= 4."""
+    cdef Py_ssize_t o
+    cdef floating v
+    cdef const floating *w0 = w[0]
+    cdef const floating *x0 = x[0]
+    cdef const floating *w1 = w[imin(1, n - 1)]
+    cdef const floating *x1 = x[imin(1, n - 1)]
+    cdef const floating *w2 = w[imin(2, n - 1)]
+    cdef const floating *x2 = x[imin(2, n - 1)]
+    cdef const floating *w3 = w[imin(3, n - 1)]
+    cdef const floating *x3 = x[imin(3, n - 1)]
+    if n == 4:
+        for o in range(Wo):
+            v = w0[o] * x0[o]
+            v = v + w1[o] * x1[o]
+            v = v + w2[o] * x2[o]
+            v = v + w3[o] * x3[o]
+            dst[o] = v + b
+    elif n == 3:
+        for o in range(Wo):
+            v = w0[o] * x0[o]
+            v = v + w1[o] * x1[o]
+            v = v + w2[o] * x2[o]
+            dst[o] = v + b
+    elif n == 2:
+        for o in range(Wo):
+            v = w0[o] * x0[o]
+            v = v + w1[o] * x1[o]
+            dst[o] = v + b
+    else:
+        for o in range(Wo):
+            dst[o] = w0[o] * x0[o] + b
 cdef inline bint has_nonfinite(const floating *w, Py_ssize_t n) noexcept nogil:
     """Any NaN or Inf?  (x - x is NaN exactly for NaN and +-Inf; no branch per element.)"""
     cdef Py_ssize_t i, j, n16 = n - n % 16
@@ -1773,6 +1835,7 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
     cdef Py_ssize_t wsize, per_thread
     cdef Py_ssize_t i, t, tid, nblk, band, nbands, cb
     cdef Py_ssize_t *koff
+    cdef Py_ssize_t *dw_chan
     cdef int nonfinite = 0
     alloc_sizes(p, &per_thread, &wsize)
     cdef floating *wp = NULL
@@ -1823,20 +1886,31 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
         scratch_free(&s)
         return 0
     if p.depthwise:
-        # Tasks = (plane, band of output rows).
+        # Tasks = (channel, image, band of output rows), the channel slowest: a thread's
+        # consecutive tasks mostly share a channel, and the row kernel then keeps its
+        # weight table (dw_chan[tid]: the channel the thread's table holds).
         band = p.dw_band
         nbands = ceil_div(p.ah.n_out, band)
+        dw_chan = <Py_ssize_t *> malloc(nthreads * sizeof(Py_ssize_t))
+        if dw_chan == NULL:
+            scratch_free(&s)
+            return -1
+        for i in range(nthreads):
+            dw_chan[i] = -1
         for t in prange(p.N * p.Cin * nbands, schedule="dynamic", num_threads=nthreads):
             tid = omp_get_thread_num()
+            # plane = image * Cin + channel
+            i = (t / nbands) % p.N * p.Cin + t / (nbands * p.N)
             if p.dw_rows:
-                depthwise_rows_dw1(x, w, bias, out, p, t / nbands, (t % nbands) * band,
+                depthwise_rows_dw1(x, w, bias, out, p, i, (t % nbands) * band,
                                    imin(p.ah.n_out, (t % nbands + 1) * band),
                                    <floating *> s.buf[tid * 3], <floating *> s.buf[tid * 3 + 1],
-                                   <floating *> s.buf[tid * 3 + 2])
+                                   <floating *> s.buf[tid * 3 + 2], &dw_chan[tid])
             else:
-                depthwise_rows(x, w, bias, out, p, t / nbands, (t % nbands) * band,
+                depthwise_rows(x, w, bias, out, p, i, (t % nbands) * band,
                                imin(p.ah.n_out, (t % nbands + 1) * band),
                                <floating *> s.buf[tid])
+        free(dw_chan)
         scratch_free(&s)
         return 0
     if p.algorithm == 3:

@@ -349,3 +349,27 @@ def test_micro_kernel_nchw_epilogue_writes_exactly_its_columns(dtype, sw, bias):
             ys.append(y.copy())
         for y in ys[1:]:
             np.testing.assert_array_equal(y, ys[0])
+
+
+@pytest.mark.parametrize("k,stride,activation", [
+    (4, 2, None),       # two row taps x two column taps: the one-pass row sum
+    (3, 2, None),       # phases with one and with two row taps
+    (4, 2, "relu"),     # with an activation: through the accumulator row
+    (5, 1, None),       # 25 (weight, input) row pairs: through the accumulator row
+])
+def test_depthwise_rows_weight_table_follows_the_channel(k, stride, activation):
+    # Depthwise tasks run channel by channel and a thread keeps its weight table while
+    # its next task has the same channel; every other channel must rebuild it.  Several
+    # images and channels, on 1, 2 and 3 threads, against the oracle and bit-identical.
+    rng = np.random.default_rng(k * 10 + stride)
+    c = 7
+    x = rng.standard_normal((3, c, 9, 11)).astype(np.float32)
+    wt = rng.standard_normal((c, 1, k, k)).astype(np.float32)
+    b = rng.standard_normal(c).astype(np.float32)
+    kw = dict(stride=stride, padding=1, groups=c, activation=activation)
+    assert convt.plan(x.shape, wt.shape, stride=stride, padding=1,
+                      groups=c)["algorithm"] == "depthwise rows"
+    ys = [convt.conv_transpose2d(x, wt, b, num_threads=threads, **kw) for threads in (1, 2, 3)]
+    assert_close(ys[0], x, wt, b, **kw)
+    for y in ys[1:]:
+        np.testing.assert_array_equal(y, ys[0])
