@@ -1475,18 +1475,19 @@ cdef inline void dw_row_sum(floating *dst, floating **w, const floating **x, Py_
             dst[o] = w0[o] * x0[o] + b
 cdef inline bint has_nonfinite(const floating *w, Py_ssize_t n) noexcept nogil:
     """Any NaN or Inf?  (x - x is NaN exactly for NaN and +-Inf; no branch per element.)"""
-    cdef Py_ssize_t i, j, n16 = n - n % 16
-    cdef floating acc[16]
+    cdef Py_ssize_t i, j, n64 = n - n % 64
+    cdef floating acc[64]
     cdef floating tot = 0
-    # 16 independent sums: one chain would cost an add latency per element.
-    for j in range(16):
+    # 64 independent sums, several vector registers: one chain would cost an add latency
+    # per vector (16 sums became one zmm chain, 3% of dcgan3_b1).
+    for j in range(64):
         acc[j] = 0
-    for i in range(0, n16, 16):
-        for j in range(16):
+    for i in range(0, n64, 64):
+        for j in range(64):
             acc[j] += w[i + j] - w[i + j]
-    for i in range(n16, n):
+    for i in range(n64, n):
         tot += w[i] - w[i]
-    for j in range(16):
+    for j in range(64):
         tot += acc[j]
     return tot != tot
 
