@@ -55,6 +55,13 @@ cdef extern from "_transpose.h" nogil:
     void convt_tr16_store_f64(const double *src, Py_ssize_t lds, int ni, int nj,
                               const double *bias, double *const *dst, Py_ssize_t step)
 
+cdef extern from "_rowsum.h" nogil:
+    # dst[o] = sum_{i<n} w[i][o]*x[i][o] (left to right) + b, 1 <= n <= 4
+    void convt_rowsum_f32(float *dst, float **w, const float **x, Py_ssize_t n,
+                          Py_ssize_t len, float b)
+    void convt_rowsum_f64(double *dst, double **w, const double **x, Py_ssize_t n,
+                          Py_ssize_t len, double b)
+
 cdef extern from "_microkernel.h" nogil:
     # See _microkernel.h: pixels per micro-tile, output channels per weight panel.
     enum:
@@ -1350,7 +1357,7 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
     cdef const floating *xs
     cdef const floating *xrow
     cdef Py_ssize_t oh, iph, q, t, ih, kh, j, ow, o, iw, kw, r, rr, iwa, iwb
-    cdef Py_ssize_t r0 = pl % sw, npair
+    cdef Py_ssize_t r0 = pl % sw, npair, rph
     cdef floating *wts[DW_PAIRS]
     cdef const floating *xss[DW_PAIRS]
     cdef floating *dst
@@ -1398,11 +1405,18 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
                 break
             for rr in range(imax(0, -o), imin(sw, pitch - o)):
                 xr[o + rr] = xrow[iw]
+    # (oh + pad) = q*s + rph, stepped row by row without dividing
+    rph = (o0 + ah.pad) % ah.s
+    q = (o0 + ah.pad) / ah.s
     for oh in range(o0, o1):
-        iph = find_phase(ah, (oh + ah.pad) % ah.s)
+        if oh > o0:
+            rph += 1
+            if rph == ah.s:
+                rph = 0
+                q += 1
+        iph = find_phase(ah, rph)
         if iph < 0:
             continue
-        q = (oh + ah.pad) / ah.s
         # the row's (weight row, upsampled input row) pairs, in the order they are summed
         npair = 0
         for t in range(ah.ph_ntap[iph]):
@@ -1442,37 +1456,12 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
 cdef inline void dw_row_sum(floating *dst, floating **w, const floating **x, Py_ssize_t n,
                             Py_ssize_t Wo, floating b) noexcept nogil:
     """dst[o] = (sum over pairs i < n, in order, of w[i][o] * x[i][o]) + b, 1 <= n <= 4."""
-    cdef Py_ssize_t o
-    cdef floating v
-    cdef const floating *w0 = w[0]
-    cdef const floating *x0 = x[0]
-    cdef const floating *w1 = w[imin(1, n - 1)]
-    cdef const floating *x1 = x[imin(1, n - 1)]
-    cdef const floating *w2 = w[imin(2, n - 1)]
-    cdef const floating *x2 = x[imin(2, n - 1)]
-    cdef const floating *w3 = w[imin(3, n - 1)]
-    cdef const floating *x3 = x[imin(3, n - 1)]
-    if n == 4:
-        for o in range(Wo):
-            v = w0[o] * x0[o]
-            v = v + w1[o] * x1[o]
-            v = v + w2[o] * x2[o]
-            v = v + w3[o] * x3[o]
-            dst[o] = v + b
-    elif n == 3:
-        for o in range(Wo):
-            v = w0[o] * x0[o]
-            v = v + w1[o] * x1[o]
-            v = v + w2[o] * x2[o]
-            dst[o] = v + b
-    elif n == 2:
-        for o in range(Wo):
-            v = w0[o] * x0[o]
-            v = v + w1[o] * x1[o]
-            dst[o] = v + b
+    if floating is float:
+        convt_rowsum_f32(dst, w, x, n, Wo, b)
     else:
-        for o in range(Wo):
-            dst[o] = w0[o] * x0[o] + b
+        convt_rowsum_f64(dst, w, x, n, Wo, b)
+
+
 cdef inline bint has_nonfinite(const floating *w, Py_ssize_t n) noexcept nogil:
     """Any NaN or Inf?  (x - x is NaN exactly for NaN and +-Inf; no branch per element.)"""
     cdef Py_ssize_t i, j, n64 = n - n % 64
