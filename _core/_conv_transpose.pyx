@@ -56,11 +56,13 @@ cdef extern from "_transpose.h" nogil:
                               const double *bias, double *const *dst, Py_ssize_t step)
 
 cdef extern from "_rowsum.h" nogil:
-    # dst[o] = sum_{i<n} w[i][o]*x[i][o] (left to right) + b, 1 <= n <= 4
-    void convt_rowsum_f32(float *dst, float **w, const float **x, Py_ssize_t n,
-                          Py_ssize_t len, float b)
-    void convt_rowsum_f64(double *dst, double **w, const double **x, Py_ssize_t n,
-                          Py_ssize_t len, double b)
+    # row k: dst[k*ds + o] = sum_{i<n} w[i][o]*x[i][k*xs + o] (left to right) + b, n <= 4
+    void convt_rowsum_f32(float *dst, Py_ssize_t dst_stride, float **w, const float **x,
+                          Py_ssize_t x_stride, Py_ssize_t n, Py_ssize_t len, Py_ssize_t rows,
+                          float b)
+    void convt_rowsum_f64(double *dst, Py_ssize_t dst_stride, double **w, const double **x,
+                          Py_ssize_t x_stride, Py_ssize_t n, Py_ssize_t len, Py_ssize_t rows,
+                          double b)
 
 cdef extern from "_microkernel.h" nogil:
     # See _microkernel.h: pixels per micro-tile, output channels per weight panel.
@@ -306,8 +308,8 @@ cdef inline void gemm(char *ta, char *tb, int m, int n, int k, floating alpha,
 
 
 cdef inline Py_ssize_t dw1_rows_in(const Plan *p, Py_ssize_t band) noexcept nogil:
-    # Input rows feeding a band of `band` output rows (upper bound).
-    return imin(p.ah.n_in, band / p.ah.s + ceil_div((p.ah.k - 1) * p.ah.d, p.ah.s) + 2)
+    # Input rows a band of `band` output rows names (upper bound; past the input too).
+    return band / p.ah.s + ceil_div((p.ah.k - 1) * p.ah.d, p.ah.s) + 2
 
 
 cdef inline void dw1_parts(const Plan *p, Py_ssize_t *parts) noexcept nogil:
@@ -1360,9 +1362,12 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
     cdef Py_ssize_t r0 = pl % sw, npair, rph
     cdef floating *wts[DW_PAIRS]
     cdef const floating *xss[DW_PAIRS]
-    cdef floating *dst
-    cdef Py_ssize_t ih_lo = imax(0, ceil_div(o0 + ah.pad - (KH - 1) * ah.d, ah.s))
-    cdef Py_ssize_t ih_hi = imin(H, floor_div(o1 - 1 + ah.pad, ah.s) + 1)
+    # Every input row the band's taps name, including those past the input: those are
+    # zero rows (the weight is finite on this path, so they add exact zeros), and every
+    # output row of a phase then has the same pairs, at a fixed stride (dw_rows_phase).
+    cdef Py_ssize_t ih_lo = ceil_div(o0 + ah.pad - (KH - 1) * ah.d, ah.s)
+    cdef Py_ssize_t ih_hi = imax(ih_lo, floor_div(o1 - 1 + ah.pad, ah.s) + 1)
+    cdef Py_ssize_t qa, qb
     for kh in range(KH if wtab_chan[0] != c else 0):
         for j in range(J):
             wt = wtab + (kh * J + j) * Wo
@@ -1379,6 +1384,8 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
         xr = xu + (ih - ih_lo) * pitch
         xrow = xp + ih * W
         memset(xr, 0, pitch * sizeof(floating))
+        if ih < 0 or ih >= H:
+            continue
         # input column iw covers o = iw*sw - pl + rr, rr < sw, clipped to [-halo, Wo):
         # at most pitch writes in all, whatever the stride or padding.  Columns [iwa, iwb)
         # land wholly inside the row and take an unclipped loop (with per-column clipping
@@ -1405,6 +1412,26 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
                 break
             for rr in range(imax(0, -o), imin(sw, pitch - o)):
                 xr[o + rr] = xrow[iw]
+    if p.act == ACT_NONE and max_ntap(ah) * J <= DW_PAIRS:
+        # phase by phase: a phase's rows in the band share their (weight row, input row)
+        # pairs, the input rows one pitch further per output row (one call per phase; per
+        # row, finding the pairs cost more than the row's 64 outputs on dw_up2)
+        for iph in range(ah.nph):
+            qa = ceil_div(o0 + ah.pad - ah.ph_r[iph], ah.s)
+            qb = floor_div(o1 - 1 + ah.pad - ah.ph_r[iph], ah.s) + 1
+            if qa >= qb:
+                continue
+            npair = 0
+            for t in range(ah.ph_ntap[iph]):
+                kh = ah.tap_k[ah.ph_tap0[iph] + t]
+                xr = xu + (qa - ah.tap_off[ah.ph_tap0[iph] + t] - ih_lo) * pitch + halo
+                for j in range(J):
+                    wts[npair] = wtab + (kh * J + j) * Wo
+                    xss[npair] = xr - j * sw
+                    npair += 1
+            dw_rows_phase(out + (plane * ah.n_out + qa * ah.s + ah.ph_r[iph] - ah.pad) * Wo,
+                          ah.s * Wo, wts, xss, pitch, npair, Wo, qb - qa, b)
+        return
     # (oh + pad) = q*s + rph, stepped row by row without dividing
     rph = (o0 + ah.pad) % ah.s
     q = (o0 + ah.pad) / ah.s
@@ -1417,32 +1444,10 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
         iph = find_phase(ah, rph)
         if iph < 0:
             continue
-        # the row's (weight row, upsampled input row) pairs, in the order they are summed
-        npair = 0
-        for t in range(ah.ph_ntap[iph]):
-            ih = q - ah.tap_off[ah.ph_tap0[iph] + t]
-            if ih < ih_lo or ih >= ih_hi:
-                continue
-            kh = ah.tap_k[ah.ph_tap0[iph] + t]
-            xr = xu + (ih - ih_lo) * pitch + halo
-            for j in range(J):
-                if npair < DW_PAIRS:
-                    wts[npair] = wtab + (kh * J + j) * Wo
-                    xss[npair] = xr - j * sw
-                npair += 1
-        dst = out + (plane * ah.n_out + oh) * Wo
-        if p.act == ACT_NONE and 1 <= npair <= 4:
-            # One pass, the sum in registers (through acc, every pair was a load, a
-            # multiply-add and a store of the whole row: half of dw_up2's time).  Same
-            # order of operations, so the same rounding.
-            dw_row_sum(dst, wts, xss, npair, Wo, b)
-            continue
         for ow in range(Wo):
             acc[ow] = 0
         for t in range(ah.ph_ntap[iph]):
             ih = q - ah.tap_off[ah.ph_tap0[iph] + t]
-            if ih < ih_lo or ih >= ih_hi:
-                continue
             kh = ah.tap_k[ah.ph_tap0[iph] + t]
             xr = xu + (ih - ih_lo) * pitch + halo
             for j in range(J):
@@ -1450,16 +1455,18 @@ cdef void depthwise_rows_dw1(const floating *x, const floating *w, const floatin
                 xs = xr - j * sw
                 for ow in range(Wo):
                     acc[ow] += wt[ow] * xs[ow]
-        act_store(dst, acc, Wo, b, p.act, slope)
+        act_store(out + (plane * ah.n_out + oh) * Wo, acc, Wo, b, p.act, slope)
 
 
-cdef inline void dw_row_sum(floating *dst, floating **w, const floating **x, Py_ssize_t n,
-                            Py_ssize_t Wo, floating b) noexcept nogil:
-    """dst[o] = (sum over pairs i < n, in order, of w[i][o] * x[i][o]) + b, 1 <= n <= 4."""
+cdef inline void dw_rows_phase(floating *dst, Py_ssize_t dst_stride, floating **w,
+                               const floating **x, Py_ssize_t x_stride, Py_ssize_t n,
+                               Py_ssize_t Wo, Py_ssize_t rows, floating b) noexcept nogil:
+    """Row k < rows: dst[k*dst_stride + o] = (sum over pairs i < n, in order, of
+    w[i][o] * x[i][k*x_stride + o]) + b, 1 <= n <= 4."""
     if floating is float:
-        convt_rowsum_f32(dst, w, x, n, Wo, b)
+        convt_rowsum_f32(dst, dst_stride, w, x, x_stride, n, Wo, rows, b)
     else:
-        convt_rowsum_f64(dst, w, x, n, Wo, b)
+        convt_rowsum_f64(dst, dst_stride, w, x, x_stride, n, Wo, rows, b)
 
 
 cdef inline bint has_nonfinite(const floating *w, Py_ssize_t n) noexcept nogil:

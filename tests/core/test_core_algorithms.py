@@ -373,3 +373,22 @@ def test_depthwise_rows_weight_table_follows_the_channel(k, stride, activation):
     assert_close(ys[0], x, wt, b, **kw)
     for y in ys[1:]:
         np.testing.assert_array_equal(y, ys[0])
+
+
+@pytest.mark.parametrize("k,stride,padding", [(4, 2, 1), (3, 3, (0, 2)), (2, 2, 0), (5, 2, 3)])
+def test_depthwise_rows_phases_across_bands(k, stride, padding):
+    # Without an activation, each phase's rows of a band are summed in one call, the
+    # band's input rows built with zero rows past the input.  Output rows wider than the
+    # band budget (65536 outputs) split a plane into bands that cut the phases anywhere,
+    # and the top and bottom taps reach past the input.
+    rng = np.random.default_rng(k * 10 + stride)
+    c = 2
+    x = rng.standard_normal((1, c, 40, 700)).astype(np.float32)
+    wt = rng.standard_normal((c, 1, k, k)).astype(np.float32)
+    b = rng.standard_normal(c).astype(np.float32)
+    kw = dict(stride=stride, padding=padding, groups=c)
+    assert convt.plan(x.shape, wt.shape, **kw)["algorithm"] == "depthwise rows"
+    ys = [convt.conv_transpose2d(x, wt, b, num_threads=t, **kw) for t in (1, 2)]
+    assert ys[0].shape[3] * ys[0].shape[2] > 65536      # several bands per plane
+    assert_close(ys[0], x, wt, b, **kw)
+    np.testing.assert_array_equal(ys[1], ys[0])
