@@ -102,7 +102,7 @@ cdef enum:
     M_MIN = 64
     MIN_TASKS = 8
     UKR_KB = 128
-    DW_PAIRS = 4                    # depthwise rows: (weight, input) row pairs summed in one pass
+    DW_PAIRS = 4                    # depthwise rows: row pairs summed in one pass
     SERIAL_FLOPS = 1 << 21
 
 cdef enum Act:
