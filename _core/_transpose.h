@@ -14,6 +14,24 @@
 
 #include <stddef.h>
 
+/* The element loops (builds without AVX-512, and float64): STORE is tr16_store,
+ * PLAIN the transpose (no bias, step 1).  Rows of the source are read contiguously. */
+#define CONVT_TR16_ELEMENTS(STORE, PLAIN, T)                                               \
+static inline void STORE(const T *src, ptrdiff_t lds, int ni, int nj, const T *bias,       \
+                         T *const *dst, ptrdiff_t step)                                    \
+{                                                                                          \
+    int i, j;                                                                              \
+    for (i = 0; i < ni; i++) {                                                             \
+        const T *s = src + i * lds;                                                        \
+        for (j = 0; j < nj; j++)                                                           \
+            dst[j][i * step] = bias != NULL ? s[j] + bias[j] : s[j];                       \
+    }                                                                                      \
+}                                                                                          \
+static inline void PLAIN(const T *src, ptrdiff_t lds, int ni, int nj, T *const *dst)       \
+{                                                                                          \
+    STORE(src, lds, ni, nj, NULL, dst, 1);                                                 \
+}
+
 #if defined(__AVX512F__)
 #include <immintrin.h>
 
@@ -50,20 +68,6 @@ static inline void convt_tr16_regs_f32(__m512 *r)
         r[4 + i] = _mm512_shuffle_f32x4(t[4 + i], t[12 + i], 0x88); /* lane 1 */
         r[12 + i] = _mm512_shuffle_f32x4(t[4 + i], t[12 + i], 0xdd); /* lane 3 */
     }
-}
-
-static inline void convt_tr16_f32(const float *src, ptrdiff_t lds, int ni, int nj,
-                                  float *const *dst)
-{
-    __m512 r[16];
-    const __mmask16 lm = (__mmask16)((1u << nj) - 1u);
-    const __mmask16 sm = (__mmask16)((1u << ni) - 1u);
-    int i;
-    for (i = 0; i < 16; i++)
-        r[i] = i < ni ? _mm512_maskz_loadu_ps(lm, src + i * lds) : _mm512_setzero_ps();
-    convt_tr16_regs_f32(r);
-    for (i = 0; i < nj; i++)
-        _mm512_mask_storeu_ps(dst[i], sm, r[i]);
 }
 
 /* dst[j][i * step] = src[i * lds + j] + bias[j]   (i < ni pixels, j < nj channels, <= 16;
@@ -112,53 +116,21 @@ static inline void convt_tr16_store_f32(const float *src, ptrdiff_t lds, int ni,
         }
     }
 }
-#define CONVT_HAVE_TR16 1
-
-#else
 
 static inline void convt_tr16_f32(const float *src, ptrdiff_t lds, int ni, int nj,
                                   float *const *dst)
 {
-    int i, j;
-    for (i = 0; i < ni; i++)
-        for (j = 0; j < nj; j++)
-            dst[j][i] = src[i * lds + j];
+    convt_tr16_store_f32(src, lds, ni, nj, NULL, dst, 1);
 }
-#define CONVT_HAVE_TR16 0
+#define CONVT_HAVE_TR16 1
 
-static inline void convt_tr16_store_f32(const float *src, ptrdiff_t lds, int ni, int nj,
-                                        const float *bias, float *const *dst,
-                                        ptrdiff_t step)
-{
-    int i, j;
-    for (j = 0; j < nj; j++) {
-        const float b = bias != NULL ? bias[j] : 0.0f;
-        for (i = 0; i < ni; i++)
-            dst[j][i * step] = src[i * lds + j] + b;
-    }
-}
+#else
+
+CONVT_TR16_ELEMENTS(convt_tr16_store_f32, convt_tr16_f32, float)
+#define CONVT_HAVE_TR16 0
 
 #endif
 
-static inline void convt_tr16_f64(const double *src, ptrdiff_t lds, int ni, int nj,
-                                  double *const *dst)
-{
-    int i, j;
-    for (i = 0; i < ni; i++)
-        for (j = 0; j < nj; j++)
-            dst[j][i] = src[i * lds + j];
-}
-
-static inline void convt_tr16_store_f64(const double *src, ptrdiff_t lds, int ni, int nj,
-                                        const double *bias, double *const *dst,
-                                        ptrdiff_t step)
-{
-    int i, j;
-    for (j = 0; j < nj; j++) {
-        const double b = bias != NULL ? bias[j] : 0.0;
-        for (i = 0; i < ni; i++)
-            dst[j][i * step] = src[i * lds + j] + b;
-    }
-}
+CONVT_TR16_ELEMENTS(convt_tr16_store_f64, convt_tr16_f64, double)
 
 #endif
