@@ -84,6 +84,13 @@ cdef extern from "_microkernel.h" nogil:
                               const Py_ssize_t *delta, Py_ssize_t kc, const double *w,
                               const double *const *px, double *c, Py_ssize_t ldc,
                               int accumulate)
+    # the 1x1-input product, straight from the weight's rows
+    void convt_ukr_rows_f32(Py_ssize_t kc, const float *w, Py_ssize_t ldw, const float *a,
+                            Py_ssize_t lda, Py_ssize_t nr, float *c, Py_ssize_t ldc,
+                            int accumulate, const float *bias)
+    void convt_ukr_rows_f64(Py_ssize_t kc, const double *w, Py_ssize_t ldw, const double *a,
+                            Py_ssize_t lda, Py_ssize_t nr, double *c, Py_ssize_t ldc,
+                            int accumulate, const double *bias)
 
 cdef extern from "<stdlib.h>" nogil:
     void *aligned_alloc(size_t alignment, size_t size)
@@ -157,6 +164,9 @@ ctypedef struct Plan:
     Py_ssize_t znb, zn_ib           # col2im path (1x1 or batched): images per task, blocks
     Py_ssize_t size_s               # col2im batched NCHW: staging elements per thread
     bint one_by_one                 # col2im path on a 1x1 input: images batched into M
+    bint dense                      # ... whose output is exactly the product (NCHW, no crop)
+    Py_ssize_t dn_cols, dn_ncc      # dense: product columns per task, chunks per group
+    Py_ssize_t dn_nb, dn_nib        # dense: images per task, image blocks
     Py_ssize_t nbw                  # micro-kernel path: output channels per weight panel
     Py_ssize_t ncop                 # ... output channels of a task, padded to panels
     Py_ssize_t cogp                 # ... output channels of a group, padded to panels
@@ -473,6 +483,23 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.cc = ceil_div(imax(1, p.Cog), p.n_cc)
         p.n_cc = ceil_div(imax(1, p.Cog), p.cc)
         p.zj = imax(1, imin(p.cc * KK, BUDGET_A / p.znb))
+    # NCHW with no crop, dilation or extension: the product's columns (co, kh, kw) are the
+    # output's own layout, so the row kernel computes it in place (see dense_1x1).
+    p.dense = (p.one_by_one and not p.nhwc and p.ah.pad == 0 and p.aw.pad == 0
+               and p.ah.d == 1 and p.aw.d == 1 and p.ah.n_out == p.ah.k
+               and p.aw.n_out == p.aw.k)
+    cdef Py_ssize_t nbd = CONVT_NB_F32 if floating is float else CONVT_NB_F64, ncb
+    if p.dense:
+        # Tasks = (image block, group, column chunk).  Whole batches per task, so that each
+        # weight row is read from memory once; images are split only when the columns
+        # cannot make MIN_TASKS.
+        ncb = ceil_div(imax(1, J), nbd)
+        p.dn_ncc = imin(ncb, ceil_div(MIN_TASKS, p.G))
+        p.dn_cols = ceil_div(ncb, p.dn_ncc) * nbd
+        p.dn_ncc = ceil_div(imax(1, J), p.dn_cols)
+        p.dn_nib = imax(1, imin(ceil_div(p.N, CONVT_R), ceil_div(MIN_TASKS, p.G * p.dn_ncc)))
+        p.dn_nb = imax(1, ceil_div(ceil_div(p.N, p.dn_nib), CONVT_R)) * CONVT_R   # N may be 0
+        p.dn_nib = ceil_div(p.N, p.dn_nb)
     # Micro-kernel panels: NB output channels per panel, the task's chunk padded to panels.
     p.nbw = CONVT_NB_F32 if floating is float else CONVT_NB_F64
     p.narrow = 2 * p.Cog <= p.nbw
@@ -507,6 +534,8 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.algorithm = 1                 # BLAS sizes are 32-bit; the phase tiles are bounded
     if p.algorithm != 1:
         p.depthwise = False
+    if p.algorithm == 2 and p.one_by_one and p.dense:
+        p.ntasks = p.dn_nib * p.G * p.dn_ncc
     if p.algorithm == 3:
         choose_allph(p)
         if not p.allph:
@@ -1676,6 +1705,74 @@ cdef void scatter_1x1(const floating *x, const floating *w, const floating *bias
         cs = cbnd
 
 
+cdef void dense_1x1(const floating *x, const floating *w, const floating *bias,
+                    floating *out, const Plan *p, Py_ssize_t task) noexcept nogil:
+    """One task of the dense 1x1 path (``p.dense``): images [n0, n1) x product columns
+    [j0, j1) of group g, where column j = (co*KH + kh)*KW + kw of the group is also the
+    output's:  out[n][g*Cog*KK + j] = act(bias + sum_ci x[n][g*Cig + ci] w[g*Cig + ci][j]).
+
+    Per block of NB columns and K block, the weight block (UKR_KB rows of NB) is read once
+    and every micro-tile of images reuses it from L1.  The partial sums of earlier K blocks
+    wait in the output itself; the bias comes with the last.
+    """
+    cdef Py_ssize_t KK = p.ah.k * p.aw.k, Cin = p.Cin, Cig = p.Cig, Cog = p.Cog
+    cdef Py_ssize_t J = Cog * KK, ldo = p.Cout * KK
+    cdef Py_ssize_t cc = task % p.dn_ncc, g = (task / p.dn_ncc) % p.G
+    cdef Py_ssize_t n0 = task / (p.dn_ncc * p.G) * p.dn_nb, n1 = imin(p.N, n0 + p.dn_nb)
+    cdef Py_ssize_t j0 = cc * p.dn_cols, j1 = imin(J, j0 + p.dn_cols)
+    cdef Py_ssize_t NB = CONVT_NB_F32 if floating is float else CONVT_NB_F64
+    cdef Py_ssize_t jb, nj, k0, kc, n, j, k, nr
+    cdef floating slope = <floating> p.slope, xv
+    cdef floating brow[CONVT_NB_F32]
+    cdef const floating *wg = w + g * Cig * J
+    cdef const floating *xg = x + g * Cig if Cig > 0 else NULL
+    cdef const floating *bb
+    cdef const floating *wr
+    cdef floating *og = out + g * Cog * KK
+    cdef floating *o
+    jb = j0
+    while jb < j1:
+        nj = imin(NB, j1 - jb)
+        for j in range(nj):
+            brow[j] = bias[g * Cog + (jb + j) / KK] if bias != NULL else 0
+        if nj == NB and Cig > 0:
+            k0 = 0
+            while k0 < Cig:
+                kc = imin(UKR_KB, Cig - k0)
+                bb = brow if k0 + kc == Cig and bias != NULL else NULL
+                n = n0
+                while n < n1:
+                    nr = imin(CONVT_R, n1 - n)
+                    if floating is float:
+                        convt_ukr_rows_f32(kc, wg + k0 * J + jb, J, xg + n * Cin + k0, Cin,
+                                           nr, og + n * ldo + jb, ldo, k0 > 0, bb)
+                    else:
+                        convt_ukr_rows_f64(kc, wg + k0 * J + jb, J, xg + n * Cin + k0, Cin,
+                                           nr, og + n * ldo + jb, ldo, k0 > 0, bb)
+                    n += nr
+                k0 += kc
+        else:
+            # a group's last, partial block (or no input channel): one image at a time,
+            # vectorised over the columns, in the same order of additions
+            for n in range(n0, n1):
+                o = og + n * ldo + jb
+                for j in range(nj):
+                    o[j] = 0
+                for k in range(Cig):
+                    xv = xg[n * Cin + k]
+                    wr = wg + k * J + jb
+                    for j in range(nj):
+                        o[j] += wr[j] * xv
+                for j in range(nj):
+                    o[j] = o[j] + brow[j]
+        if p.act != ACT_NONE:
+            for n in range(n0, n1):
+                o = og + n * ldo + jb
+                for j in range(nj):
+                    o[j] = activate(o[j], p.act, slope)
+        jb += nj
+
+
 cdef void scatter_batch(const floating *x, const floating *w, const floating *bias,
                         floating *out, const Plan *p, Py_ssize_t n0, Py_ssize_t nimg,
                         Py_ssize_t g, Py_ssize_t coa, Py_ssize_t cob, floating *z,
@@ -1759,7 +1856,7 @@ cdef int scratch_parts(const Plan *p, Py_ssize_t *parts) noexcept nogil:
     parts[1] = 0
     parts[2] = 0
     if p.algorithm == 2:
-        parts[0] = p.zpix * p.zj
+        parts[0] = 1 if p.one_by_one and p.dense else p.zpix * p.zj
         if p.batched:
             parts[1] = p.size_s
             return 2
@@ -1867,6 +1964,11 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                 scatter_batch(x, w, bias, out, p, i * p.znb, imin(p.znb, p.N - i * p.znb),
                               (t / p.n_cc) % p.G, cb * p.cc, imin(p.Cog, (cb + 1) * p.cc),
                               <floating *> s.buf[tid * 2], <floating *> s.buf[tid * 2 + 1])
+            scratch_free(&s)
+            return 0
+        if p.one_by_one and p.dense:
+            for t in prange(p.dn_nib * p.G * p.dn_ncc, schedule="dynamic", num_threads=nthreads):
+                dense_1x1(x, w, bias, out, p, t)
             scratch_free(&s)
             return 0
         if p.one_by_one:
@@ -2071,7 +2173,8 @@ def plan_info(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W, Py_ssize
     axis_free(&p.aw)
     name = {1: "depthwise rows" if p.depthwise else "stride phases",
             3: "stride phases (micro-kernel)",
-            2: "gemm + col2im (1x1 input)" if p.one_by_one else
+            2: ("1x1 input: weight rows" if p.dense else "gemm + col2im (1x1 input)")
+               if p.one_by_one else
                "gemm + col2im (image batches)" if p.batched else "gemm + col2im"}[p.algorithm]
     return {"algorithm": name, "per_thread_elements": per_thread,
             "packed_weight_elements": packed, "tasks": p.ntasks,

@@ -82,6 +82,50 @@ CONVT_UKR(convt_ukr_f64, double, convt_vd, CONVT_NV, CONVT_R)
 CONVT_UKR(convt_ukr_narrow_f32, float, convt_vf, CONVT_NV / 2, 2 * CONVT_R)
 CONVT_UKR(convt_ukr_narrow_f64, double, convt_vd, CONVT_NV / 2, 2 * CONVT_R)
 
+/* The 1x1-input layer (DCGAN's first): with one input pixel, out[n][co][kh][kw] is the
+ * plain product X (images x channels) . W (channels x (co, kh, kw)), and W's rows as
+ * stored are already the right panels.  So no packing: each weight vector is read from
+ * its row (ldw apart) once per K block and reused from L1 by every micro-tile of images.
+ *
+ * c[r][0:NB] = (accumulate ? c[r][0:NB] : 0) + sum_k w[k*ldw + 0:NB] * a[r*lda + k]
+ *              (+ bias[0:NB] when bias != NULL), for the rows r < nr <= R_ only.
+ * Loops over rows have the constant bound R_ so that the accumulators stay registers. */
+#define CONVT_UKR_ROWS(NAME, T, V, NV_, R_)                                                \
+static inline void NAME(ptrdiff_t kc, const T *w, ptrdiff_t ldw, const T *a, ptrdiff_t lda,\
+                        ptrdiff_t nr, T *c, ptrdiff_t ldc, int accumulate, const T *bias)  \
+{                                                                                          \
+    enum { L = CONVT_VBYTES / (int)sizeof(T) };                                            \
+    V acc[R_][NV_];                                                                        \
+    const T *ar[R_];                                                                       \
+    int r, v;                                                                              \
+    for (r = 0; r < R_; r++) {                                                             \
+        ar[r] = a + (r < nr ? r : nr - 1) * lda;                                           \
+        for (v = 0; v < NV_; v++)                                                          \
+            acc[r][v] = accumulate && r < nr ? *(const V *)(c + r * ldc + v * L) : (V){0}; \
+    }                                                                                      \
+    for (ptrdiff_t k = 0; k < kc; k++) {                                                   \
+        V wv[NV_];                                                                         \
+        for (v = 0; v < NV_; v++)                                                          \
+            wv[v] = *(const V *)(w + k * ldw + v * L);                                     \
+        for (r = 0; r < R_; r++) {                                                         \
+            const T b = ar[r][k];                                                          \
+            for (v = 0; v < NV_; v++)                                                      \
+                acc[r][v] += wv[v] * b;                                                    \
+        }                                                                                  \
+    }                                                                                      \
+    for (r = 0; r < R_; r++) {                                                             \
+        if (r >= nr)                                                                       \
+            continue;                                                                      \
+        for (v = 0; v < NV_; v++)                                                          \
+            *(V *)(c + r * ldc + v * L) =                                                  \
+                bias ? acc[r][v] + *(const V *)(bias + v * L) : acc[r][v];                 \
+    }                                                                                      \
+}
+
+CONVT_UKR_ROWS(convt_ukr_rows_f32, float, convt_vf, CONVT_NV, CONVT_R)
+CONVT_UKR_ROWS(convt_ukr_rows_f64, double, convt_vd, CONVT_NV, CONVT_R)
+
 #undef CONVT_UKR
+#undef CONVT_UKR_ROWS
 
 #endif

@@ -124,7 +124,8 @@ def test_nan_weight_reaches_only_its_taps(algorithm):
     dict(stride=(1, 3), padding=0, dilation=3, output_padding=0, groups=4),
 ], ids=["plain", "crop-dilate-extend", "dilated-groups"])
 def test_one_by_one_input_batched_path(layout, geometry):
-    # A 1x1 input takes the batched GEMM + placement path (DCGAN's first layer).
+    # A 1x1 input takes the batched GEMM + placement path (DCGAN's first layer), or in
+    # NCHW without crop the in-place product of test_one_by_one_dense_rows.
     rng = np.random.default_rng(7)
     x = rng.standard_normal((5, 8, 1, 1)).astype(np.float32)
     if layout == "NHWC":
@@ -134,6 +135,52 @@ def test_one_by_one_input_batched_path(layout, geometry):
     for activation in (None, "sigmoid"):
         y = convt.conv_transpose2d(x, w, b, layout=layout, activation=activation, **geometry)
         assert_close(y, x, w, b, layout=layout, activation=activation, **geometry)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("activation", [None, "sigmoid"])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("n,cin,cout,k,groups", [
+    (16, 100, 512, 4, 1),   # DCGAN's first layer: column chunks, a partial 6-image tile
+    (7, 300, 24, 3, 2),     # 108 columns per group: a full block and a tail; K blocks
+    (1, 5, 3, 5, 1),        # one image, a 75-column group
+    (13, 0, 40, 2, 1),      # no input channel: the bias alone, in blocks and in the tail
+], ids=["dcgan1", "groups-tail-kblocks", "one-image", "no-input"])
+def test_one_by_one_dense_rows(dtype, activation, bias, n, cin, cout, k, groups):
+    # NCHW, 1x1 input, no crop: the product X . W is the output itself, computed in place
+    # from the weight's rows (partial sums of earlier K blocks wait in the output).  The
+    # output sits inside a larger buffer whose margins must not change, and 1, 2 and 3
+    # threads give the same bits.
+    rng = np.random.default_rng(n * 1000 + cin)
+    x = rng.standard_normal((n, cin, 1, 1)).astype(dtype)
+    w = rng.standard_normal((cin, cout // groups, k, k)).astype(dtype)
+    b = rng.standard_normal(cout).astype(dtype) if bias else None
+    assert convt.plan(x.shape, w.shape, groups=groups, dtype=np.dtype(dtype).name)[
+        "algorithm"] == "1x1 input: weight rows"
+    size = n * cout * k * k
+    ys = []
+    for threads in (1, 2, 3):
+        buf = np.full(size + 64, 7.0, dtype)
+        out = buf[32:32 + size].reshape(n, cout, k, k)
+        out[...] = np.nan
+        y = convt.conv_transpose2d(x, w, b, groups=groups, activation=activation, out=out,
+                                   num_threads=threads)
+        assert np.all(buf[:32] == 7.0) and np.all(buf[32 + size:] == 7.0)
+        assert_close(y, x, w, b, groups=groups, activation=activation)
+        ys.append(y.copy())
+    for y in ys[1:]:
+        np.testing.assert_array_equal(y, ys[0])
+
+
+def test_one_by_one_dense_rows_only_where_the_product_is_the_output():
+    # Padding, dilation, output padding or NHWC move the product's columns away from the
+    # output's layout: those keep the GEMM + placement path.
+    w = (100, 64, 4, 4)
+    assert convt.plan((2, 100, 1, 1), w)["algorithm"] == "1x1 input: weight rows"
+    for kw in (dict(padding=1), dict(dilation=2), dict(stride=2, output_padding=1),
+               dict(layout="NHWC")):
+        x = (2, 1, 1, 100) if kw.get("layout") == "NHWC" else (2, 100, 1, 1)
+        assert convt.plan(x, w, **kw)["algorithm"] == "gemm + col2im (1x1 input)", kw
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

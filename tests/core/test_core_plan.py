@@ -58,6 +58,7 @@ def test_plan_names_the_algorithms():
     names = {convt.plan(*_shapes(16, *l[:5], l[7], l[8]), l[5], l[6], groups=l[7],
                         layout=l[8])["algorithm"] for l in LAYERS}
     assert names <= {"stride phases", "gemm + col2im", "gemm + col2im (1x1 input)",
+                     "1x1 input: weight rows",
                      "gemm + col2im (image batches)", "depthwise rows",
                      "stride phases (micro-kernel)"}
     assert len(names) >= 3
