@@ -82,17 +82,20 @@ CONVT_UKR(convt_ukr_f64, double, convt_vd, CONVT_NV, CONVT_R)
 CONVT_UKR(convt_ukr_narrow_f32, float, convt_vf, CONVT_NV / 2, 2 * CONVT_R)
 CONVT_UKR(convt_ukr_narrow_f64, double, convt_vd, CONVT_NV / 2, 2 * CONVT_R)
 
-/* The 1x1-input layer (DCGAN's first): with one input pixel, out[n][co][kh][kw] is the
- * plain product X (images x channels) . W (channels x (co, kh, kw)), and W's rows as
- * stored are already the right panels.  So no packing: each weight vector is read from
- * its row (ldw apart) once per K block and reused from L1 by every micro-tile of images.
+/* Products whose vector operand already lies in rows, so nothing is packed:
+ * - the 1x1-input layer (DCGAN's first): out[n][co][kh][kw] = X (images x channels) .
+ *   W (channels x (co, kh, kw)), W's stored rows in vectors, images broadcast;
+ * - GEMM + col2im in NCHW: Z[(co, kh, kw)][pixel], input rows (one per channel) in
+ *   vectors, weights broadcast.
+ * Each vector block (K block x NB) is read once and reused from L1 by every micro-tile.
  *
- * c[r][0:NB] = (accumulate ? c[r][0:NB] : 0) + sum_k w[k*ldw + 0:NB] * a[r*lda + k]
+ * c[r][0:NB] = (accumulate ? c[r][0:NB] : 0) + sum_k w[k*ldw + 0:NB] * a[r*lda + k*ldak]
  *              (+ bias[0:NB] when bias != NULL), for the rows r < nr <= R_ only.
  * Loops over rows have the constant bound R_ so that the accumulators stay registers. */
 #define CONVT_UKR_ROWS(NAME, T, V, NV_, R_)                                                \
 static inline void NAME(ptrdiff_t kc, const T *w, ptrdiff_t ldw, const T *a, ptrdiff_t lda,\
-                        ptrdiff_t nr, T *c, ptrdiff_t ldc, int accumulate, const T *bias)  \
+                        ptrdiff_t ldak, ptrdiff_t nr, T *c, ptrdiff_t ldc, int accumulate, \
+                        const T *bias)                                                     \
 {                                                                                          \
     enum { L = CONVT_VBYTES / (int)sizeof(T) };                                            \
     V acc[R_][NV_];                                                                        \
@@ -108,7 +111,7 @@ static inline void NAME(ptrdiff_t kc, const T *w, ptrdiff_t ldw, const T *a, ptr
         for (v = 0; v < NV_; v++)                                                          \
             wv[v] = *(const V *)(w + k * ldw + v * L);                                     \
         for (r = 0; r < R_; r++) {                                                         \
-            const T b = ar[r][k];                                                          \
+            const T b = ar[r][k * ldak];                                                   \
             for (v = 0; v < NV_; v++)                                                      \
                 acc[r][v] += wv[v] * b;                                                    \
         }                                                                                  \

@@ -172,6 +172,32 @@ def test_one_by_one_dense_rows(dtype, activation, bias, n, cin, cout, k, groups)
         np.testing.assert_array_equal(y, ys[0])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("cin,cout,k,stride,hw,groups", [
+    (64, 3, 4, 2, (32, 32), 1),     # DCGAN's last layer: full pixel blocks, 48 columns
+    (300, 10, 3, 1, (9, 40), 2),    # K blocks of 128 channels, a 6-column tile cut short
+    (20, 7, 5, 3, (11, 13), 1),     # rows shorter than a vector block: the pixel tail
+], ids=["dcgan5", "kblocks-groups", "tail"])
+def test_col2im_nchw_gemm_on_input_rows(dtype, cin, cout, k, stride, hw, groups):
+    # GEMM + col2im in NCHW multiplies with the input's own rows as vectors (gemm_px):
+    # full blocks of 64 (float32) or 32 (float64) pixels, K blocks, columns in tiles of
+    # six, and the pixels past the last full block; 1, 2 and 3 threads give the same bits.
+    rng = np.random.default_rng(cin + cout)
+    x = rng.standard_normal((3, cin) + hw).astype(dtype)
+    w = rng.standard_normal((cin, cout // groups, k, k)).astype(dtype)
+    b = rng.standard_normal(cout).astype(dtype)
+    kw = dict(stride=stride, padding=1, output_padding=stride - 1, groups=groups,
+              activation="tanh")
+    ys = []
+    with forced(2):
+        for threads in (1, 2, 3):
+            y = convt.conv_transpose2d(x, w, b, num_threads=threads, **kw)
+            assert_close(y, x, w, b, **kw)
+            ys.append(y)
+    for y in ys[1:]:
+        np.testing.assert_array_equal(y, ys[0])
+
+
 def test_one_by_one_dense_rows_only_where_the_product_is_the_output():
     # Padding, dilation, output padding or NHWC move the product's columns away from the
     # output's layout: those keep the GEMM + placement path.
