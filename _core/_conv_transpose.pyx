@@ -517,6 +517,13 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.algorithm = 2                 # a 1x1 input: one GEMM over the batch, then place
     elif p.dw_rows:
         p.algorithm = 1                 # depthwise: the row kernel
+    elif (not p.nhwc and not p.batched and (hw % nbd == 0 or hw >= 4 * nbd)
+          and p.Cig * J >= 8192 * p.N * hw):
+        # A weight far larger than the pixels it meets (batch 1, small images): repacking
+        # it for the micro-kernel would cost more than its arithmetic; GEMM + col2im reads
+        # it once as stored, the input rows in whole vectors (gemm_px).  Measured 0.3-0.7x
+        # the micro-kernel's time at 8192+ weight elements per input pixel, at par below.
+        p.algorithm = 2
     elif p.Cog * 4 > p.nbw * 3 and stage3 <= 2 * BUDGET_T:
         p.algorithm = 3                 # full weight panels: the micro-kernel
     elif p.Cog * 4 <= p.Cig:

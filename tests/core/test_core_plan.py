@@ -99,3 +99,13 @@ def test_plan_survives_empty_problems():
                           timeout=300)
     assert done.returncode == 0 and done.stdout.strip() == "ok", (done.returncode,
                                                                   done.stderr[-2000:])
+
+
+def test_weight_heavy_small_batches_skip_the_repacking():
+    # 8192+ weight elements per input pixel (batch 1, 8x8 images): GEMM + col2im reads the
+    # weight once as stored; with more pixels the micro-kernel's repacking pays off.
+    w = (256, 128, 4, 4)
+    assert convt.plan((1, 256, 8, 8), w, 2, 1)["algorithm"] == "gemm + col2im"
+    assert convt.plan((16, 256, 8, 8), w, 2, 1)["algorithm"] == "stride phases (micro-kernel)"
+    assert convt.plan((1, 8, 8, 256), w, 2, 1, layout="NHWC")["algorithm"] == \
+        "stride phases (micro-kernel)"
