@@ -517,7 +517,7 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.algorithm = 2                 # a 1x1 input: one GEMM over the batch, then place
     elif p.dw_rows:
         p.algorithm = 1                 # depthwise: the row kernel
-    elif (not p.nhwc and not p.batched and (hw % nbd == 0 or hw >= 4 * nbd)
+    elif (not p.nhwc and not p.batched and px_blocks(hw, p.Cig, nbd)
           and p.Cig * J >= 8192 * p.N * hw):
         # A weight far larger than the pixels it meets (batch 1, small images): repacking
         # it for the micro-kernel would cost more than its arithmetic; GEMM + col2im reads
@@ -1564,15 +1564,13 @@ cdef void gemm_px(const floating *xa, Py_ssize_t ldx, const floating *wa, Py_ssi
 
     NCHW's GEMM of GEMM + col2im, with the input's own rows (one per channel, ldx apart)
     as the vector operand and the weights broadcast: BLAS would first copy the input
-    operand into its panels (a fifth of dcgan5's time).  Pixels past the last full vector
-    block go through a plain loop, vectorised over the pixels, in the same order of
-    additions.
+    operand into its panels (a fifth of dcgan5's time).  Only whole vector blocks of
+    pixels go through our kernel; BLAS takes the rest (``px_blocks`` decides that our
+    part is worth it).
     """
     cdef Py_ssize_t NB = CONVT_NB_F32 if floating is float else CONVT_NB_F64
-    cdef Py_ssize_t pb = 0, jr, nr, k0, kc, j, k, pix, full = npix - npix % NB
-    cdef floating wv
-    cdef floating *zr
-    cdef const floating *xr
+    cdef Py_ssize_t pb = 0, jr, nr, k0, kc, full = npix - npix % NB
+    cdef floating one = 1, zero = 0
     while pb < full:
         k0 = 0
         while k0 < K:
@@ -1590,15 +1588,16 @@ cdef void gemm_px(const floating *xa, Py_ssize_t ldx, const floating *wa, Py_ssi
             k0 += kc
         pb += NB
     if full < npix:
-        for j in range(jn):
-            zr = z + j * npix
-            for pix in range(full, npix):
-                zr[pix] = 0
-            for k in range(K):
-                wv = wa[k * ldw + j]
-                xr = xa + k * ldx
-                for pix in range(full, npix):
-                    zr[pix] += wv * xr[pix]
+        gemm("N", "T", <int> (npix - full), <int> jn, <int> K, one, xa + full, <int> ldx,
+             wa, <int> ldw, zero, z + full, <int> npix)
+
+
+cdef inline bint px_blocks(Py_ssize_t npix, Py_ssize_t K, Py_ssize_t NB) noexcept nogil:
+    """Whether gemm_px beats BLAS on npix pixels x K channels: its kernel must cover
+    whole vector blocks, leaving BLAS a remainder under an eighth (a 7x7 or 9x9 image,
+    mostly remainder, ran 3-6x slower through a plain loop than through BLAS), and K must
+    amortise the accumulators' stores (K = 8 and 16 ran 12-19% slower than BLAS)."""
+    return K >= 32 and npix >= NB and (npix % NB == 0 or npix >= 8 * NB)
 
 
 cdef void scatter_band(const floating *x, const floating *w, const floating *bias,
@@ -1656,7 +1655,13 @@ cdef void scatter_band(const floating *x, const floating *w, const floating *bia
                              w + (g * Cig) * J + j0, <int> J, zero, z, <int> npix)
                     else:
                         xa = x + ((n * Cin + g * Cig) * H + ia) * W + cw0
-                        gemm_px(xa, H * W, w + (g * Cig) * J + j0, J, z, npix, jn, Cig)
+                        if px_blocks(npix, Cig, CONVT_NB_F32 if floating is float
+                                     else CONVT_NB_F64):
+                            gemm_px(xa, H * W, w + (g * Cig) * J + j0, J, z, npix, jn, Cig)
+                        else:
+                            gemm("N", "T", <int> npix, <int> jn, <int> Cig, one, xa,
+                                 <int> (H * W), w + (g * Cig) * J + j0, <int> J, zero, z,
+                                 <int> npix)
                     # 3. col2im, restricted to the band
                     for j in range(j0, j1):
                         co = j / KK

@@ -176,12 +176,14 @@ def test_one_by_one_dense_rows(dtype, activation, bias, n, cin, cout, k, groups)
 @pytest.mark.parametrize("cin,cout,k,stride,hw,groups", [
     (64, 3, 4, 2, (32, 32), 1),     # DCGAN's last layer: full pixel blocks, 48 columns
     (300, 10, 3, 1, (9, 40), 2),    # K blocks of 128 channels, a 6-column tile cut short
-    (20, 7, 5, 3, (11, 13), 1),     # rows shorter than a vector block: the pixel tail
-], ids=["dcgan5", "kblocks-groups", "tail"])
+    (40, 7, 5, 3, (9, 60), 1),      # whole blocks and a remainder, which BLAS takes
+    (40, 7, 5, 3, (11, 13), 1),     # mostly remainder: all through BLAS
+], ids=["dcgan5", "kblocks-groups", "remainder", "small"])
 def test_col2im_nchw_gemm_on_input_rows(dtype, cin, cout, k, stride, hw, groups):
     # GEMM + col2im in NCHW multiplies with the input's own rows as vectors (gemm_px):
     # full blocks of 64 (float32) or 32 (float64) pixels, K blocks, columns in tiles of
-    # six, and the pixels past the last full block; 1, 2 and 3 threads give the same bits.
+    # six, and the pixels past the last full block (through BLAS); 1, 2 and 3 threads give
+    # the same bits.
     rng = np.random.default_rng(cin + cout)
     x = rng.standard_normal((3, cin) + hw).astype(dtype)
     w = rng.standard_normal((cin, cout // groups, k, k)).astype(dtype)
