@@ -7,6 +7,9 @@ Design:
   interleaved with convt (ours, peer, ours, peer ... one sample each per round), so a noisy
   minute hits both sides alike; the ratio is ``peer median / convt median`` (> 1: convt is
   faster).
+- The share of the sgemm rate is against NumPy's sgemm sampled among the layer's own rounds
+  (every fourth round), so that a slow minute of a shared machine lowers both; the run's
+  start and end sgemm rates are reported too.
 - A sample is ``loops`` back-to-back calls, with ``loops`` chosen so that one sample lasts
   about 10 ms: sub-millisecond layers are not at the mercy of the timer.
 - Peers are imported lazily, only when asked for; importing this module costs nothing but
@@ -40,6 +43,14 @@ _NOISY = 0.15
 _TOL = {"float32": 1e-5, "float64": 1e-12, "float16": 2e-3}
 _PEER_RTOL = {"float32": 1e-3, "float64": 1e-9, "float16": 1e-2}
 _ONE_THREAD = "convt (1 thread)"
+_SGEMM = "sgemm"
+# 7.2 GFLOP, ~40 ms on this class of machine: as fast per FLOP as 2048^3 (within noise; if
+# anything faster) at a fifth of the time, so sampling it every round stays affordable.
+_SGEMM_SIZE = 1536
+# OpenBLAS's pool spins ~0.1 s after a product (its THREAD_TIMEOUT), holding a core: the
+# next sample waits it out.  The interleaved sgemm is sampled every _SGEMM_EVERY rounds.
+_SGEMM_SETTLE_SECONDS = 0.15
+_SGEMM_EVERY = 4
 
 
 # --------------------------------------------------------------------------- suite
@@ -215,20 +226,30 @@ def _blas_info():
             for i in threadpool_info() if i.get("user_api") == "blas"]
 
 
-def sgemm_gflops(threads, size=2048, samples=5):
-    """NumPy float32 matmul rate at ``threads`` BLAS threads (median of ``samples``)."""
-    from threadpoolctl import threadpool_limits
-
+def sgemm_call(size=_SGEMM_SIZE):
+    """A no-argument callable doing one NumPy float32 ``size``^3 matmul into a fixed output."""
     rng = np.random.default_rng(0)
     a = rng.standard_normal((size, size), dtype=np.float32)
     bm = rng.standard_normal((size, size), dtype=np.float32)
     c = np.empty_like(a)
-    with threadpool_limits(limits=threads, user_api="blas"):
-        np.matmul(a, bm, out=c)
+    return lambda: np.matmul(a, bm, out=c)
+
+
+def _blas_threads(threads):
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=threads, user_api="blas")
+
+
+def sgemm_gflops(threads, size=_SGEMM_SIZE, samples=5):
+    """NumPy float32 matmul rate at ``threads`` BLAS threads (median of ``samples``)."""
+    fn = sgemm_call(size)
+    with _blas_threads(threads):
+        fn()
         times = []
         for _ in range(samples):
             t0 = time.perf_counter()
-            np.matmul(a, bm, out=c)
+            fn()
             times.append(time.perf_counter() - t0)
     return 2.0 * size ** 3 / statistics.median(times) / 1e9
 
@@ -295,10 +316,13 @@ class _Progress:
 class _Timed:
     """One implementation of one layer, with its calibrated loop count and samples."""
 
-    def __init__(self, name, fn, settle=_SETTLE_SECONDS):
+    def __init__(self, name, fn, settle=_SETTLE_SECONDS, reference=0):
         self.name = name
         self.fn = fn
         self.settle = settle
+        # A reference is sampled in every ``reference``-th round (1, 1 + reference, ...)
+        # while the others need samples; it never asks for rounds of its own.
+        self.reference = reference
         self.loops = 1
         self.samples = []
         self.error = None
@@ -338,15 +362,19 @@ def _interleaved(impls, repeat, min_time, max_rounds, progress, label):
     rounds = 0
     previous = None
     while True:
-        pending = [t for t in impls if t.error is None and
+        pending = [t for t in impls if t.error is None and not t.reference and
                    (len(t.samples) < repeat or
                     (t.spent < min_time and len(t.samples) < max_rounds))]
         if not pending:
             return
         rounds += 1
+        pending += [t for t in impls if t.error is None and t.reference
+                    and (rounds - 1) % t.reference == 0]
         for t in pending:
             progress.show(f"{label}: round {rounds}, {t.name}")
-            time.sleep(previous.settle if previous is not None else _SETTLE_SECONDS)
+            # (before the first sample: the warm-ups ran every implementation just now)
+            time.sleep(previous.settle if previous is not None
+                       else max(u.settle for u in impls))
             previous = t
             try:
                 t.sample()
@@ -431,6 +459,9 @@ def _bench_layer(convt, layer, peers, threads, args, progress):
         peer_recs[key] = {"status": status, "max_rel_err": err}
         impls.append(_Timed(key, run, max(_SETTLE_SECONDS, peer.settle_seconds)))
     del y
+    # Right after convt's own sample: a peer's pool may still be spinning after its sample.
+    impls.insert(1, _Timed(_SGEMM, args.sgemm_call, _SGEMM_SETTLE_SECONDS,
+                           reference=_SGEMM_EVERY))
     for t in impls:
         progress.show(f"{layer['name']}: warm-up {t.name}")
         try:
@@ -446,12 +477,18 @@ def _bench_layer(convt, layer, peers, threads, args, progress):
         "median_ms": med * 1e3, "min_ms": min(mine.samples) * 1e3,
         "samples": len(mine.samples), "loops": mine.loops,
         "gflops": flops / med / 1e9,
-        "pct_sgemm": None,  # filled in once the run's sgemm ceiling is known
+        "pct_sgemm": None,  # filled in below, from the sgemm sampled in the same rounds
         "spot_check": check, "check_ok": bool(check <= 1.0),
         "peak_extra_bytes": _peak_extra_bytes(ours),
         "kernel_scratch_bytes": _kernel_scratch(convt, layer, threads),
     }
     for t in impls[1:]:
+        if t.name == _SGEMM:
+            if t.error is None:
+                rate = 2.0 * _SGEMM_SIZE ** 3 / t.median / 1e9
+                rec["convt"].update(sgemm_gflops=rate,
+                                    pct_sgemm=100.0 * rec["convt"]["gflops"] / rate)
+            continue
         if t.name == _ONE_THREAD:
             if t.error is None:
                 rec["convt"].update(one_thread_ms=t.median * 1e3,
@@ -505,8 +542,9 @@ def run(args):
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     cpu0, t0 = _cpu_seconds(), time.perf_counter()
     progress = _Progress(len(selected) + 2, enabled=not args.quiet)
-    progress.show("sgemm 2048^3")
+    progress.show(f"sgemm {_SGEMM_SIZE}^3")
     args.sgemm = sgemm_gflops(threads)
+    args.sgemm_call = sgemm_call()
     progress.step("call overhead")
     tiny = {"name": "overhead", "N": 1, "C_in": 1, "C_out": 1, "H": 4, "W": 4, "kernel": 3,
             "stride": 1, "padding": 0, "output_padding": 0, "dilation": 1, "groups": 1,
@@ -530,7 +568,8 @@ def run(args):
     for layer in selected:
         for attempt in range(args.retry_noisy + 1):
             c0, l0 = _cpu_seconds(), time.perf_counter()
-            rec = _bench_layer(convt, layer, peers, threads, args, progress)
+            with _blas_threads(threads):  # for the interleaved sgemm
+                rec = _bench_layer(convt, layer, peers, threads, args, progress)
             busy = foreign_load(c0, _cpu_seconds(), time.perf_counter() - l0)
             rec["foreign_cores_busy"] = busy
             rec["attempts"] = attempt + 1
@@ -542,11 +581,13 @@ def run(args):
         results.append(rec)
         progress.step(f"{layer['name']} done")
     progress.close()
-    # The ceiling is the better of two measurements: a busy moment only ever lowers it.
+    # The run's ceiling is the better of two measurements: a busy moment only ever lowers
+    # it.  A layer whose interleaved sgemm failed falls back to it.
     sgemm = [args.sgemm, sgemm_gflops(threads)]
     args.sgemm = max(sgemm)
     for r in results:
-        r["convt"]["pct_sgemm"] = 100.0 * r["convt"]["gflops"] / args.sgemm
+        if r["convt"]["pct_sgemm"] is None:
+            r["convt"]["pct_sgemm"] = 100.0 * r["convt"]["gflops"] / args.sgemm
     foreign = foreign_load(cpu0, _cpu_seconds(), time.perf_counter() - t0)
     if foreign is not None and foreign > _NOISY:
         print(f"convt bench: other processes kept {foreign:.2f} cores busy during the run; "
@@ -702,8 +743,9 @@ def markdown(docs):
         for k, v in d["call_overhead_us"].items():
             if v is not None:
                 overhead.setdefault(k, v)
-    out += [f"NumPy float32 sgemm 2048^3 at the same thread count, measured in each run: "
-            f"{sg} GFLOP/s. Call overhead (1x1x4x4 input, 3x3 kernel, median): "
+    out += [f"NumPy float32 sgemm {_SGEMM_SIZE}^3 at the same thread count, measured at the "
+            f"start and end of each run (best): {sg} GFLOP/s; % sgemm is against the sgemm "
+            "sampled in the same rounds as the layer. Call overhead (1x1x4x4 input, 3x3 kernel, median): "
             + ", ".join(f"{k} {v:.1f} us" for k, v in overhead.items()) + "."]
     busy = [d.get("quiet", {}).get("foreign_cores_busy") for d in docs]
     if all(b is not None for b in busy):

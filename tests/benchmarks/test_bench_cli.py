@@ -74,6 +74,9 @@ def test_bench_writes_json_markdown_and_merges(tmp_path, capsys):
         assert c["check_ok"] and c["samples"] >= 2 and c["median_ms"] > 0
         assert c["gflops"] == pytest.approx(r["flops"] / c["median_ms"] / 1e6)
         assert c["peak_extra_bytes"] >= 0
+        # % sgemm is against the sgemm sampled among this layer's rounds
+        assert c["sgemm_gflops"] > 0
+        assert c["pct_sgemm"] == pytest.approx(100 * c["gflops"] / c["sgemm_gflops"])
     assert re.search(r"^\| `odd_k5s3_b2`\*? \| ", md.read_text(), re.M)
 
     # A second run's peer column merges in; the speed-up is that run's own ratio.
@@ -92,6 +95,27 @@ def test_bench_writes_json_markdown_and_merges(tmp_path, capsys):
     assert "PyTorch x" in text and "(2.00x)" in text and "**2.00x**" in text
     assert "PyTorch: cannot (fcn_up8_dw)" in text
     assert "2.00x" in capsys.readouterr().out
+
+
+def test_interleaved_reference_rides_along_every_nth_round(monkeypatch):
+    monkeypatch.setattr(bench.time, "sleep", lambda s: None)
+    log = []
+
+    def timed(name, reference=0):
+        t = bench._Timed(name, lambda: log.append(name), reference=reference)
+        return t
+
+    a, ref = timed("a"), timed("ref", reference=4)
+
+    class Quiet:
+        def show(self, text):
+            pass
+
+    bench._interleaved([a, ref], repeat=9, min_time=0.0, max_rounds=50, progress=Quiet(),
+                       label="x")
+    # 9 rounds for "a"; the reference in rounds 1, 5, 9 and never a round of its own
+    assert len(a.samples) == 9 and len(ref.samples) == 3
+    assert log == ["a", "ref", "a", "a", "a", "a", "ref", "a", "a", "a", "a", "ref"]
 
 
 def test_bench_scaling_times_one_thread_too(tmp_path, capsys):
