@@ -173,6 +173,9 @@ class MindSpore(Peer):
     label = "MindSpore"
     module = "mindspore"
     api = "mindspore.ops.Conv2DTranspose (+ ops.BiasAdd)"
+    # Its CPU thread pool keeps about one core busy for ~0.15 s after a call (measured with
+    # os.times() around sleeps, MindSpore 2.x on this machine): convt's next sample waits.
+    settle_seconds = 0.2
 
     def available(self):
         why = super().available()
