@@ -59,8 +59,11 @@ def _as_int(name, v):
 
 def _ints(name, v, lengths):
     """``v`` as a tuple of Python ints; an int is repeated to the first allowed length."""
-    if type(v) is int:  # the common case first: this is on every call's path
+    if type(v) is int:  # the common cases first: this is on every call's path
         return (v,) * lengths[0]
+    if type(v) is tuple and len(v) == 2 and 2 in lengths and type(v[0]) is int \
+            and type(v[1]) is int:
+        return v
     if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
         return (int(v),) * lengths[0]
     if isinstance(v, (str, bytes)) or not hasattr(v, "__len__"):

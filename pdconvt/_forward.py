@@ -50,6 +50,8 @@ def _attr_type(value):
 
 
 def _int_list(name, values, op):
+    if all(type(v) is int for v in values):  # as the layer stores them: every call's path
+        return list(values)
     ok = all(isinstance(v, (int, np.integer)) for v in values)
     if not ok:
         raise InvalidArgumentError(
