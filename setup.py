@@ -113,7 +113,7 @@ def _extensions():
     exts = [
         Extension("convt._conv_transpose", ["_core/_conv_transpose.pyx"],
                   include_dirs=["_core"], depends=["_core/_microkernel.h", "_core/_transpose.h",
-                                              "_core/_rowsum.h"]),
+                                              "_core/_rowsum.h", "_core/_col2im.h"]),
         Extension("convt._openmp_helpers", ["_core/_openmp_helpers.pyx"]),
     ]
     return cythonize(exts, compiler_directives=directives, include_path=["_core"],

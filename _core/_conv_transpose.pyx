@@ -64,6 +64,11 @@ cdef extern from "_rowsum.h" nogil:
                           Py_ssize_t x_stride, Py_ssize_t n, Py_ssize_t len, Py_ssize_t rows,
                           double b)
 
+cdef extern from "_col2im.h" nogil:
+    # o[i*s] += z[i] for i < n (AVX-512 expanding loads at s == 2, vectors at s == 1)
+    void convt_add_strided_f32(float *o, const float *z, Py_ssize_t n, Py_ssize_t s)
+    void convt_add_strided_f64(double *o, const double *z, Py_ssize_t n, Py_ssize_t s)
+
 cdef extern from "_microkernel.h" nogil:
     # See _microkernel.h: pixels per micro-tile, output channels per weight panel.
     enum:
@@ -1558,6 +1563,14 @@ cdef void rows_activate(floating *out, const Plan *p, Py_ssize_t n, Py_ssize_t c
         o[i * st] = activate(o[i * st], p.act, slope)
 
 
+cdef inline void add_strided(floating *o, const floating *z, Py_ssize_t n,
+                             Py_ssize_t s) noexcept nogil:
+    if floating is float:
+        convt_add_strided_f32(o, z, n, s)
+    else:
+        convt_add_strided_f64(o, z, n, s)
+
+
 cdef void gemm_px(const floating *xa, Py_ssize_t ldx, const floating *wa, Py_ssize_t ldw,
                   floating *z, Py_ssize_t npix, Py_ssize_t jn, Py_ssize_t K) noexcept nogil:
     """z[j*npix + pix] = sum_k wa[k*ldw + j] * xa[k*ldx + pix] for j < jn, pix < npix.
@@ -1687,9 +1700,7 @@ cdef void scatter_band(const floating *x, const floating *w, const floating *bia
                                 orow = out + ((n * Cout + c) * Ho + oh) * Wo
                                 cstride = sw
                                 orow += iwa * sw + kw * dw - pl
-                            for iw in range(iwa, iwb):
-                                orow[0] += zj[pix + iw]
-                                orow += cstride
+                            add_strided(orow, zj + pix + iwa, iwb - iwa, cstride)
                     j0 = j1
                 cw0 = cw1
             ia = ib
@@ -1893,9 +1904,7 @@ cdef void scatter_batch(const floating *x, const floating *w, const floating *bi
                         else:
                             orow = out + ((n * Cout + c) * Ho + oh) * Wo + iwa * sw + kw * dw - pl
                             cstride = sw
-                        for iw in range(iwa, iwb):
-                            orow[0] += zr[iw]
-                            orow += cstride
+                        add_strided(orow, zr + iwa, iwb - iwa, cstride)
             j0 = j1
     # 3. activation
     if p.act != ACT_NONE:
