@@ -17,51 +17,33 @@
 #if defined(__AVX512F__)
 #include <immintrin.h>
 
-static inline void convt_add_strided_f32(float *restrict o, const float *restrict z,
-                                         ptrdiff_t n, ptrdiff_t s)
-{
-    ptrdiff_t i = 0;
-    if (s == 2) {
-        for (; i < n; i += 8) {
-            int m = n - i < 8 ? (int)(n - i) : 8;
-            __mmask16 k = (__mmask16)(0x5555u & ((1u << (2 * m - 1)) - 1u));
-            __m512 v = _mm512_maskz_expandloadu_ps(k, z + i);
-            __m512 d = _mm512_maskz_loadu_ps(k, o + 2 * i);
-            _mm512_mask_storeu_ps(o + 2 * i, k, _mm512_add_ps(d, v));
-        }
-        return;
-    }
-    if (s == 1) {
-        for (; i + 16 <= n; i += 16)
-            _mm512_storeu_ps(o + i, _mm512_add_ps(_mm512_loadu_ps(o + i),
-                                                  _mm512_loadu_ps(z + i)));
-    }
-    for (o += i * s; i < n; i++, o += s)
-        *o += z[i];
+/* T: element type, V: its 512-bit vector, M: a mask of L lanes, S: intrinsic suffix.  A
+ * block of m <= L/2 products lands on lanes 0, 2, ..., 2m - 2. */
+#define CONVT_ADD_STRIDED(NAME, T, V, M, S, L)                                             \
+static inline void NAME(T *restrict o, const T *restrict z, ptrdiff_t n, ptrdiff_t s)      \
+{                                                                                          \
+    ptrdiff_t i = 0;                                                                       \
+    if (s == 2) {                                                                          \
+        for (; i < n; i += L / 2) {                                                        \
+            int m = n - i < L / 2 ? (int)(n - i) : L / 2;                                  \
+            M k = (M)(0x5555u & ((1u << (2 * m - 1)) - 1u));                               \
+            V v = _mm512_maskz_expandloadu_##S(k, z + i);                                  \
+            V d = _mm512_maskz_loadu_##S(k, o + 2 * i);                                    \
+            _mm512_mask_storeu_##S(o + 2 * i, k, _mm512_add_##S(d, v));                    \
+        }                                                                                  \
+        return;                                                                            \
+    }                                                                                      \
+    if (s == 1) {                                                                          \
+        for (; i + L <= n; i += L)                                                         \
+            _mm512_storeu_##S(o + i, _mm512_add_##S(_mm512_loadu_##S(o + i),              \
+                                                    _mm512_loadu_##S(z + i)));             \
+    }                                                                                      \
+    for (o += i * s; i < n; i++, o += s)                                                   \
+        *o += z[i];                                                                        \
 }
-
-static inline void convt_add_strided_f64(double *restrict o, const double *restrict z,
-                                         ptrdiff_t n, ptrdiff_t s)
-{
-    ptrdiff_t i = 0;
-    if (s == 2) {
-        for (; i < n; i += 4) {
-            int m = n - i < 4 ? (int)(n - i) : 4;
-            __mmask8 k = (__mmask8)(0x55u & ((1u << (2 * m - 1)) - 1u));
-            __m512d v = _mm512_maskz_expandloadu_pd(k, z + i);
-            __m512d d = _mm512_maskz_loadu_pd(k, o + 2 * i);
-            _mm512_mask_storeu_pd(o + 2 * i, k, _mm512_add_pd(d, v));
-        }
-        return;
-    }
-    if (s == 1) {
-        for (; i + 8 <= n; i += 8)
-            _mm512_storeu_pd(o + i, _mm512_add_pd(_mm512_loadu_pd(o + i),
-                                                  _mm512_loadu_pd(z + i)));
-    }
-    for (o += i * s; i < n; i++, o += s)
-        *o += z[i];
-}
+CONVT_ADD_STRIDED(convt_add_strided_f32, float, __m512, __mmask16, ps, 16)
+CONVT_ADD_STRIDED(convt_add_strided_f64, double, __m512d, __mmask8, pd, 8)
+#undef CONVT_ADD_STRIDED
 
 #else
 

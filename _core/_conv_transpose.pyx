@@ -546,7 +546,7 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.algorithm = 1                 # BLAS sizes are 32-bit; the phase tiles are bounded
     if p.algorithm != 1:
         p.depthwise = False
-    if p.algorithm == 2 and p.one_by_one and p.dense:
+    if p.algorithm == 2 and p.dense:
         p.ntasks = p.dn_nib * p.G * p.dn_ncc
     if p.algorithm == 3:
         choose_allph(p)
@@ -959,6 +959,15 @@ cdef inline void tr16(const floating *src, Py_ssize_t lds, Py_ssize_t ni, Py_ssi
         convt_tr16_f32(src, lds, <int> ni, <int> nj, dst)
     else:
         convt_tr16_f64(src, lds, <int> ni, <int> nj, dst)
+
+
+cdef inline void ukr_rows(Py_ssize_t kc, const floating *w, Py_ssize_t ldw, const floating *a,
+                          Py_ssize_t lda, Py_ssize_t ldak, Py_ssize_t nr, floating *c,
+                          Py_ssize_t ldc, bint accumulate, const floating *bias) noexcept nogil:
+    if floating is float:
+        convt_ukr_rows_f32(kc, w, ldw, a, lda, ldak, nr, c, ldc, accumulate, bias)
+    else:
+        convt_ukr_rows_f64(kc, w, ldw, a, lda, ldak, nr, c, ldc, accumulate, bias)
 
 
 cdef inline void tr16_store(const floating *src, Py_ssize_t lds, Py_ssize_t ni, Py_ssize_t nj,
@@ -1591,12 +1600,8 @@ cdef void gemm_px(const floating *xa, Py_ssize_t ldx, const floating *wa, Py_ssi
             jr = 0
             while jr < jn:
                 nr = imin(CONVT_R, jn - jr)
-                if floating is float:
-                    convt_ukr_rows_f32(kc, xa + k0 * ldx + pb, ldx, wa + k0 * ldw + jr, 1, ldw,
-                                       nr, z + jr * npix + pb, npix, k0 > 0, NULL)
-                else:
-                    convt_ukr_rows_f64(kc, xa + k0 * ldx + pb, ldx, wa + k0 * ldw + jr, 1, ldw,
-                                       nr, z + jr * npix + pb, npix, k0 > 0, NULL)
+                ukr_rows(kc, xa + k0 * ldx + pb, ldx, wa + k0 * ldw + jr, 1, ldw, nr,
+                         z + jr * npix + pb, npix, k0 > 0, NULL)
                 jr += nr
             k0 += kc
         pb += NB
@@ -1808,12 +1813,8 @@ cdef void dense_1x1(const floating *x, const floating *w, const floating *bias,
                 n = n0
                 while n < n1:
                     nr = imin(CONVT_R, n1 - n)
-                    if floating is float:
-                        convt_ukr_rows_f32(kc, wg + k0 * J + jb, J, xg + n * Cin + k0, Cin,
-                                           1, nr, og + n * ldo + jb, ldo, k0 > 0, bb)
-                    else:
-                        convt_ukr_rows_f64(kc, wg + k0 * J + jb, J, xg + n * Cin + k0, Cin,
-                                           1, nr, og + n * ldo + jb, ldo, k0 > 0, bb)
+                    ukr_rows(kc, wg + k0 * J + jb, J, xg + n * Cin + k0, Cin, 1, nr,
+                             og + n * ldo + jb, ldo, k0 > 0, bb)
                     n += nr
                 k0 += kc
         else:
@@ -1919,7 +1920,7 @@ cdef int scratch_parts(const Plan *p, Py_ssize_t *parts) noexcept nogil:
     parts[1] = 0
     parts[2] = 0
     if p.algorithm == 2:
-        parts[0] = 1 if p.one_by_one and p.dense else p.zpix * p.zj
+        parts[0] = 1 if p.dense else p.zpix * p.zj
         if p.batched:
             parts[1] = p.size_s
             return 2
@@ -2029,7 +2030,8 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                               <floating *> s.buf[tid * 2], <floating *> s.buf[tid * 2 + 1])
             scratch_free(&s)
             return 0
-        if p.one_by_one and p.dense:
+        if p.dense:
+            # (not p.ntasks: a NaN weight can send a micro-kernel plan here)
             for t in prange(p.dn_nib * p.G * p.dn_ncc, schedule="dynamic", num_threads=nthreads):
                 dense_1x1(x, w, bias, out, p, t)
             scratch_free(&s)
