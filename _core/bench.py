@@ -47,6 +47,7 @@ _SGEMM = "sgemm"
 # 7.2 GFLOP, ~40 ms on this class of machine: as fast per FLOP as 2048^3 (within noise; if
 # anything faster) at a fifth of the time, so sampling it every round stays affordable.
 _SGEMM_SIZE = 1536
+_SGEMM_FLOPS = 2.0 * _SGEMM_SIZE ** 3
 # OpenBLAS's pool spins ~0.1 s after a product (its THREAD_TIMEOUT), holding a core: the
 # next sample waits it out.  The interleaved sgemm is sampled every _SGEMM_EVERY rounds.
 _SGEMM_SETTLE_SECONDS = 0.15
@@ -226,8 +227,10 @@ def _blas_info():
             for i in threadpool_info() if i.get("user_api") == "blas"]
 
 
-def sgemm_call(size=_SGEMM_SIZE):
-    """A no-argument callable doing one NumPy float32 ``size``^3 matmul into a fixed output."""
+def sgemm_call():
+    """A no-argument callable doing one NumPy float32 _SGEMM_SIZE^3 matmul into a fixed
+    output (the rates computed from its timings assume that size)."""
+    size = _SGEMM_SIZE
     rng = np.random.default_rng(0)
     a = rng.standard_normal((size, size), dtype=np.float32)
     bm = rng.standard_normal((size, size), dtype=np.float32)
@@ -241,9 +244,10 @@ def _blas_threads(threads):
     return threadpool_limits(limits=threads, user_api="blas")
 
 
-def sgemm_gflops(threads, size=_SGEMM_SIZE, samples=5):
-    """NumPy float32 matmul rate at ``threads`` BLAS threads (median of ``samples``)."""
-    fn = sgemm_call(size)
+def sgemm_gflops(threads, fn=None, samples=5):
+    """NumPy float32 matmul rate at ``threads`` BLAS threads (median of ``samples``), of
+    ``fn`` (a ``sgemm_call()``; a new one when None)."""
+    fn = fn or sgemm_call()
     with _blas_threads(threads):
         fn()
         times = []
@@ -251,7 +255,7 @@ def sgemm_gflops(threads, size=_SGEMM_SIZE, samples=5):
             t0 = time.perf_counter()
             fn()
             times.append(time.perf_counter() - t0)
-    return 2.0 * size ** 3 / statistics.median(times) / 1e9
+    return _SGEMM_FLOPS / statistics.median(times) / 1e9
 
 
 def _kernel_scratch(convt, layer, threads):
@@ -485,7 +489,7 @@ def _bench_layer(convt, layer, peers, threads, args, progress):
     for t in impls[1:]:
         if t.name == _SGEMM:
             if t.error is None:
-                rate = 2.0 * _SGEMM_SIZE ** 3 / t.median / 1e9
+                rate = _SGEMM_FLOPS / t.median / 1e9
                 rec["convt"].update(sgemm_gflops=rate,
                                     pct_sgemm=100.0 * rec["convt"]["gflops"] / rate)
             continue
@@ -543,8 +547,8 @@ def run(args):
     cpu0, t0 = _cpu_seconds(), time.perf_counter()
     progress = _Progress(len(selected) + 2, enabled=not args.quiet)
     progress.show(f"sgemm {_SGEMM_SIZE}^3")
-    args.sgemm = sgemm_gflops(threads)
     args.sgemm_call = sgemm_call()
+    args.sgemm = sgemm_gflops(threads, args.sgemm_call)
     progress.step("call overhead")
     tiny = {"name": "overhead", "N": 1, "C_in": 1, "C_out": 1, "H": 4, "W": 4, "kernel": 3,
             "stride": 1, "padding": 0, "output_padding": 0, "dilation": 1, "groups": 1,
@@ -583,7 +587,7 @@ def run(args):
     progress.close()
     # The run's ceiling is the better of two measurements: a busy moment only ever lowers
     # it.  A layer whose interleaved sgemm failed falls back to it.
-    sgemm = [args.sgemm, sgemm_gflops(threads)]
+    sgemm = [args.sgemm, sgemm_gflops(threads, args.sgemm_call)]
     args.sgemm = max(sgemm)
     for r in results:
         if r["convt"]["pct_sgemm"] is None:
