@@ -200,6 +200,22 @@ def test_col2im_nchw_gemm_on_input_rows(dtype, cin, cout, k, stride, hw, groups)
         np.testing.assert_array_equal(y, ys[0])
 
 
+def test_nan_weight_sends_a_micro_kernel_plan_to_the_dense_rows():
+    # 1x1 input, 1x1 kernel: the micro-kernel's plan, until a NaN in the weight sends the
+    # call to GEMM + col2im, here the in-place rows, with the micro-kernel's task count
+    # still in the plan.
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((9, 40, 1, 1)).astype(np.float32)
+    w = rng.standard_normal((40, 70, 1, 1)).astype(np.float32)
+    w[3, 5, 0, 0] = np.nan
+    b = rng.standard_normal(70).astype(np.float32)
+    assert convt.plan(x.shape, w.shape)["algorithm"] == "stride phases (micro-kernel)"
+    for threads in (1, 2, 3):
+        y = convt.conv_transpose2d(x, w, b, num_threads=threads)
+        assert_close(y, x, w, b)
+        assert np.isnan(y[:, 5]).all() and not np.isnan(np.delete(y, 5, axis=1)).any()
+
+
 def test_one_by_one_dense_rows_only_where_the_product_is_the_output():
     # Padding, dilation, output padding or NHWC move the product's columns away from the
     # output's layout: those keep the GEMM + placement path.
