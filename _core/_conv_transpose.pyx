@@ -32,8 +32,12 @@ an ordinary stride-1 correlation of the input with a sub-kernel, computed as a G
   border, and each micro-tile of pixels computed over all of K in registers, reading its
   pixels straight from the staged window (``run_phase_ukr``).  When a tile is big enough,
   one task runs every phase of it on one staged window (``run_tile_ukr``, ``allph``), so
-  the input is staged once rather than once per phase.  Both copies (staging, packing) are
-  16 x 16 transposes; the packing also checks the weight for NaN/Inf.  Algorithm 2 is
+  the input is staged once rather than once per phase.  A large weight met by a small
+  batch is packed by the tasks themselves instead (``selfpack``, ``run_panel_ukr``: one
+  task per panel, all phases, the whole batch, in blocks of input channels that stay in
+  L2 while the next block's weight is prefetched), with no shared packed copy and no
+  barrier.  Both copies (staging, packing) are 16 x 16 transposes; the packing also
+  checks the weight for NaN/Inf.  Algorithm 2 is
   GEMM + col2im over outputs a task owns (``scatter_*``).
 """
 from cython cimport floating
@@ -89,6 +93,11 @@ cdef extern from "_microkernel.h" nogil:
                               const Py_ssize_t *delta, Py_ssize_t kc, const double *w,
                               const double *const *px, double *c, Py_ssize_t ldc,
                               int accumulate)
+    void convt_prefetch_l2(const void *p, Py_ssize_t nbytes)
+    ctypedef struct convt_pf:
+        const char *base
+        Py_ssize_t run, stride, nruns, pos, per_step
+    void convt_pf_step(convt_pf *s)
     # the 1x1-input product, straight from the weight's rows
     void convt_ukr_rows_f32(Py_ssize_t kc, const float *w, Py_ssize_t ldw, const float *a,
                             Py_ssize_t lda, Py_ssize_t ldak, Py_ssize_t nr, float *c,
@@ -118,6 +127,10 @@ cdef enum:
     MIN_TASKS = 8
     UKR_KB = 128
     DW_PAIRS = 4                    # depthwise rows: row pairs summed in one pass
+    SELFPACK_MIN = 1 << 20          # packed weight elements from which tasks pack their own
+    SELFPACK_TASKS = 4
+    PF_DIST = 3                     # selfpack: channels ahead the first block prefetches
+    SELFPACK_KB = 64                # input channels per block a selfpack task packs and runs
     SERIAL_FLOPS = 1 << 21
 
 cdef enum Act:
@@ -175,9 +188,11 @@ ctypedef struct Plan:
     Py_ssize_t nbw                  # micro-kernel path: output channels per weight panel
     Py_ssize_t ncop                 # ... output channels of a task, padded to panels
     Py_ssize_t cogp                 # ... output channels of a group, padded to panels
+    Py_ssize_t ldk                  # ... channel rows per tap in a panel: Cig, made odd
     bint narrow                     # ... half-width panels (few output channels per group)
     Py_ssize_t mr                   # ... pixels per micro-tile
     bint allph                      # ... a task runs every phase of its tile (one staging)
+    bint selfpack                   # ... and packs its own panel (one task per panel)
     Py_ssize_t ntiles               # tiles per phase (tasks = phases x ntiles unless allph)
     Py_ssize_t mt_cap               # pixels per tile before the split for parallelism
 
@@ -375,6 +390,7 @@ cdef void make_plan(Plan *p) noexcept nogil:
     p.ntiles = p.G * p.n_co * p.n_ib * p.n_qb * p.n_pb
     p.ntasks = p.ah.nph * p.aw.nph * p.ntiles
     p.allph = False
+    p.selfpack = False
     # NCHW stages a pixel-major copy of the input tile; cap it by narrowing the channel chunk.
     if not p.nhwc:
         rows_t = imin(p.ah.n_in, p.bq + p.ah.max_off)
@@ -514,6 +530,7 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
         p.mr = 2 * CONVT_R
     p.ncop = ceil_div(imax(1, p.nco), p.nbw) * p.nbw
     p.cogp = ceil_div(imax(1, p.Cog), p.nbw) * p.nbw
+    p.ldk = p.Cig
     cdef Py_ssize_t stage3 = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off) * p.kc
     # Measured on the benchmark suite (both threads, every algorithm on every layer).
     if forced == 1 or forced == 2 or forced == 3:
@@ -549,13 +566,17 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
     if p.algorithm == 2 and p.dense:
         p.ntasks = p.dn_nib * p.G * p.dn_ncc
     if p.algorithm == 3:
-        choose_allph(p)
+        choose_selfpack(p)
+        if not p.selfpack:
+            choose_allph(p)
         if not p.allph:
             choose_cosplit(p)
         stage3 = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off) * p.kc
         # padded staging window and a tile with room for a partial last micro-tile
         p.size_t = imax(1, stage3)
         p.size_c = (p.nb * p.bq * p.bp + p.mr) * p.ncop
+        if p.selfpack:
+            p.size_c *= p.ah.nph * p.aw.nph      # every phase's tile, kept across blocks
         # pixel offsets (Py_ssize_t), counted in elements of at least 4 bytes
         p.size_a = (p.nb * p.bq * p.bp + p.mr) * 2
 
@@ -592,6 +613,43 @@ cdef void choose_cosplit(Plan *p) noexcept nogil:
     window = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off)
     if window * p.kc > 2 * BUDGET_T:
         p.kc = imax(1, 2 * BUDGET_T / imax(1, window))
+
+
+cdef void choose_selfpack(Plan *p) noexcept nogil:
+    """Micro-kernel path: one task per weight panel (NB output channels of a group) running
+    every phase of the whole batch, packing its own panel block by block, when the packed
+    weight is too large to stay in the caches (>= SELFPACK_MIN elements) and the batch
+    small enough for the whole result tile of every phase to stay in L2.
+
+    The shared packing pass writes the whole packed weight out to L3 or memory, waits at a
+    barrier, and the tasks read it back: DCGAN's 512->256 layer (8 MB) spent 11% of its time
+    there, and packing a whole panel per task (2 MB) did no better.  Here a task packs
+    SELFPACK_KB input channels of its panel (every tap: each weight line is read once),
+    stages the same channels of the input, and runs every phase on them, accumulating into
+    per-phase result tiles; the packed block, the staged block and the tiles (together
+    under 1 MB) stay in the thread's L2.
+    """
+    cdef Py_ssize_t qtot = p.ah.hi - p.ah.lo, ptot = p.aw.hi - p.aw.lo
+    cdef Py_ssize_t panels = ceil_div(imax(1, p.Cog), p.nbw)
+    cdef Py_ssize_t kb = imin(p.Cig, SELFPACK_KB)
+    if (p.N < 1 or qtot < 1 or ptot < 1 or p.Cig < 1
+            or p.G * panels < SELFPACK_TASKS
+            or p.G * p.cogp * p.Cig * p.ah.k * p.aw.k < SELFPACK_MIN
+            or p.N * (qtot + p.ah.max_off) * (ptot + p.aw.max_off) * kb > BUDGET_T
+            or p.ah.nph * p.aw.nph * (p.N * qtot * ptot + p.mr) * p.nbw > BUDGET_T / 2
+            or p.N * qtot * ptot < 2 * M_MIN):
+        return
+    p.selfpack = True
+    p.allph = True
+    p.kc = kb
+    p.ldk = kb | 1
+    p.nco = p.nbw
+    p.ncop = p.nbw
+    p.n_co = panels
+    p.nb = p.N; p.bq = qtot; p.bp = ptot
+    p.n_ib = 1; p.n_qb = 1; p.n_pb = 1
+    p.ntiles = p.G * p.n_co
+    p.ntasks = p.ntiles
 
 
 cdef void choose_allph(Plan *p) noexcept nogil:
@@ -947,10 +1005,12 @@ cdef void run_task(const floating *x, const floating *wp, const floating *bias,
 
 cdef inline Py_ssize_t ukr_phase_base(const Plan *p, Py_ssize_t g, Py_ssize_t iph,
                                       Py_ssize_t ipw) noexcept nogil:
-    """Offset of phase (iph, ipw) of group g in the micro-kernel weight panels."""
-    return (g * p.cogp * p.ah.k * p.aw.k
-            + (p.ah.ph_tap0[iph] * p.aw.k + p.ah.ph_ntap[iph] * p.aw.ph_tap0[ipw]) * p.cogp
-            ) * p.Cig
+    """Offset of phase (iph, ipw) of group g in the micro-kernel weight panels: of the
+    packed weight, or of a ``selfpack`` task's own panel (one panel, g = 0)."""
+    cdef Py_ssize_t cogp = p.nbw if p.selfpack else p.cogp
+    return (g * cogp * p.ah.k * p.aw.k
+            + (p.ah.ph_tap0[iph] * p.aw.k + p.ah.ph_ntap[iph] * p.aw.ph_tap0[ipw]) * cogp
+            ) * p.ldk
 
 
 cdef inline void tr16(const floating *src, Py_ssize_t lds, Py_ssize_t ni, Py_ssize_t nj,
@@ -990,42 +1050,44 @@ cdef void ukr_tap_offsets(const Plan *p, Py_ssize_t *koff) noexcept nogil:
                 for jw in range(ntw):
                     kk = p.ah.tap_k[p.ah.ph_tap0[ih] + jh] * p.aw.k \
                         + p.aw.tap_k[p.aw.ph_tap0[iw] + jw]
-                    koff[kk] = ukr_phase_base(p, 0, ih, iw) + (jh * ntw + jw) * p.Cig * NB
-                    koff[KK + kk] = nth * ntw * p.Cig * NB
+                    koff[kk] = ukr_phase_base(p, 0, ih, iw) + (jh * ntw + jw) * p.ldk * NB
+                    koff[KK + kk] = nth * ntw * p.ldk * NB
 
 
-cdef int pack_weight_ukr(const floating *w, floating *wk, const Plan *p,
-                         Py_ssize_t g, Py_ssize_t ci, const Py_ssize_t *koff) noexcept nogil:
-    """Panels of input channel ``ci`` of group ``g``:
+cdef int pack_weight_ukr(const floating *w, floating *wk, const Plan *p, Py_ssize_t g,
+                         Py_ssize_t ci, const Py_ssize_t *koff, Py_ssize_t cb0,
+                         Py_ssize_t cb1, Py_ssize_t row) noexcept nogil:
+    """Panels cb0 .. cb1 - 1 of input channel ``ci`` of group ``g``, from ``wk`` (the
+    group's first panel, or a ``selfpack`` task's buffer):
 
-    wk[g][phase][co block][tap][ci][lane] = w[g*Cig + ci][block*NB + lane][kh(tap)][kw(tap)]
+    wk[phase][cb - cb0][tap][ci][lane] = w[g*Cig + ci][cb*NB + lane][kh(tap)][kw(tap)]
 
     zero in the lanes past Cog.  The channel's weight slice is a Cog x KK matrix (rows
     contiguous, L1-resident) and each tap's run of lanes a piece of one of its columns, so
     it is packed by 16 x 16 transposes (``koff``: see ``ukr_tap_offsets``).  Returns 1 if
-    the slice holds a NaN or Inf (checked while it is in L1, in parallel), else 0.
+    the panels' part of the slice holds a NaN or Inf (checked while it is in L1, in
+    parallel), else 0.
     """
     cdef Py_ssize_t KK = p.ah.k * p.aw.k, NB = p.nbw, Cig = p.Cig, Cog = p.Cog
-    cdef Py_ssize_t gbase = g * p.cogp * KK * Cig, cb, c, k0, nk, j, last, lz, kk
+    cdef Py_ssize_t cb, c, k0, nk, j, lz, kk, c1 = imin(Cog, cb1 * NB)
     cdef const floating *src = w + (g * Cig + ci) * Cog * KK
     cdef floating *rows[16]
-    for cb in range(p.cogp / NB):
+    for cb in range(cb0, cb1):
         for c in range(cb * NB, imin(Cog, (cb + 1) * NB), 16):
             for k0 in range(0, KK, 16):
                 nk = imin(16, KK - k0)
                 for j in range(nk):
-                    rows[j] = wk + gbase + koff[k0 + j] + cb * koff[KK + k0 + j] + ci * NB \
+                    rows[j] = wk + koff[k0 + j] + (cb - cb0) * koff[KK + k0 + j] + row * NB \
                         + c - cb * NB
                 # (panels are 16 lanes or fewer in SSE builds)
                 tr16(src + c * KK + k0, KK, imin(imin(16, Cog - c), (cb + 1) * NB - c), nk,
                      rows)
-    last = p.cogp / NB - 1
-    lz = Cog - last * NB
+    lz = Cog - (cb1 - 1) * NB
     if lz < NB:
         for kk in range(KK):
-            memset(wk + gbase + koff[kk] + last * koff[KK + kk] + ci * NB + lz, 0,
+            memset(wk + koff[kk] + (cb1 - 1 - cb0) * koff[KK + kk] + row * NB + lz, 0,
                    (NB - lz) * sizeof(floating))
-    return 1 if has_nonfinite(src, Cog * KK) else 0
+    return 1 if has_nonfinite(src + cb0 * NB * KK, (c1 - cb0 * NB) * KK) else 0
 
 
 cdef void stage_padded(const floating *x, floating *t, const Plan *p, Py_ssize_t n0,
@@ -1102,7 +1164,63 @@ cdef void run_tile_ukr(const floating *x, const floating *wk, const floating *bi
         stage_padded(x, st, p, tl.n0, tl.nimg, tl.g * p.Cig, p.Cig, r0, r1 - r0, c0, c1 - c0)
     for ph in range(nph):
         if tile_of(p, ph * p.ntiles + tile, &tl):
-            run_phase_ukr(x, wk, bias, out, p, &tl, st, sc, poff, r0, r1 - r0, c0, c1 - c0)
+            run_phase_ukr(x, wk, bias, out, p, &tl, st, sc, poff, r0, r1 - r0, c0, c1 - c0,
+                          0, p.Cig, NULL)
+
+
+cdef int run_panel_ukr(const floating *x, const floating *w, const floating *bias,
+                       floating *out, const Plan *p, Py_ssize_t tile, floating *wt,
+                       floating *st, floating *sc, Py_ssize_t *poff,
+                       const Py_ssize_t *koff) noexcept nogil:
+    """A ``selfpack`` task: for each block of p.kc input channels, pack the task's panel
+    (every tap) into ``wt``, stage the block's input window once, and add it to every
+    phase's tile (one tile per phase in ``sc``); the last block runs the epilogues.
+    Returns 1 if the panel's weights hold a NaN or Inf, else 0."""
+    cdef Tile tl
+    cdef Py_ssize_t ph, nph = p.ah.nph * p.aw.nph, ci, cib, nci, KK = p.ah.k * p.aw.k
+    cdef Py_ssize_t r0 = 0, r1 = 0, c0 = 0, c1 = 0, a0, a1, b0, b1
+    cdef Py_ssize_t g = tile / p.n_co, cb = tile % p.n_co
+    cdef Py_ssize_t tsize = (p.nb * p.bq * p.bp + p.mr) * p.ncop
+    cdef bint staged = False
+    cdef int nonfinite = 0
+    cdef convt_pf pf
+    # micro-kernel calls per block, about: phases x micro-tiles x K pieces
+    cdef Py_ssize_t calls = imax(1, nph * ceil_div(p.nb * p.bq * p.bp, p.mr) * ceil_div(
+        max_ntap(&p.ah) * max_ntap(&p.aw) * p.kc, UKR_KB))
+    for ph in range(nph):
+        if tile_of(p, ph * p.ntiles + tile, &tl) and tl.jh0 < tl.jh1 and tl.jw0 < tl.jw1:
+            phase_window(p, &tl, &a0, &a1, &b0, &b1)
+            if staged:
+                r0 = imin(r0, a0); r1 = imax(r1, a1); c0 = imin(c0, b0); c1 = imax(c1, b1)
+            else:
+                r0 = a0; r1 = a1; c0 = b0; c1 = b1
+                staged = True
+    cib = 0
+    while cib < p.Cig:
+        nci = imin(p.kc, p.Cig - cib)
+        for ci in range(nci):
+            if cib == 0 and ci + PF_DIST < p.Cig:
+                convt_prefetch_l2(w + ((g * p.Cig + ci + PF_DIST) * p.Cog + cb * p.nbw) * KK,
+                                  imin(p.nbw, p.Cog - cb * p.nbw) * KK * sizeof(floating))
+            nonfinite |= pack_weight_ukr(w, wt, p, g, cib + ci, koff, cb, cb + 1, ci)
+        # the next block's weight slices, a few lines after each micro-kernel call
+        pf.nruns = imin(p.kc, p.Cig - cib - nci)
+        pf.base = <const char *> (w + ((g * p.Cig + cib + nci) * p.Cog + cb * p.nbw) * KK
+                                  if pf.nruns > 0 else w)
+        pf.run = imin(p.nbw, p.Cog - cb * p.nbw) * KK * sizeof(floating)
+        pf.stride = p.Cog * KK * sizeof(floating)
+        pf.pos = 0
+        pf.per_step = ceil_div(ceil_div(pf.run, 64) * pf.nruns, calls) + 1
+        if staged:
+            stage_padded(x, st, p, 0, p.N, g * p.Cig + cib, nci, r0, r1 - r0, c0, c1 - c0)
+        for ph in range(nph):
+            if tile_of(p, ph * p.ntiles + tile, &tl):
+                run_phase_ukr(x, wt, bias, out, p, &tl, st, sc + ph * tsize, poff, r0,
+                              r1 - r0, c0, c1 - c0, cib, nci, &pf)
+        pf.per_step = pf.run * pf.nruns
+        convt_pf_step(&pf)
+        cib += nci
+    return nonfinite
 
 
 cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bias,
@@ -1111,14 +1229,19 @@ cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bi
     """One task (one phase of one tile) of the micro-kernel path, staging its own window."""
     cdef Tile tl
     if tile_of(p, task, &tl):
-        run_phase_ukr(x, wk, bias, out, p, &tl, st, sc, poff, 0, 0, 0, 0)
+        run_phase_ukr(x, wk, bias, out, p, &tl, st, sc, poff, 0, 0, 0, 0, 0, p.Cig, NULL)
 
 
 cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *bias,
                         floating *out, const Plan *p, const Tile *tp,
                         floating *st, floating *sc, Py_ssize_t *poff, Py_ssize_t wr0,
-                        Py_ssize_t wnr, Py_ssize_t wc0, Py_ssize_t wncol) noexcept nogil:
+                        Py_ssize_t wnr, Py_ssize_t wc0, Py_ssize_t wncol, Py_ssize_t ci_a,
+                        Py_ssize_t nci, convt_pf *pf) noexcept nogil:
     """One phase of one tile of the stride-phase algorithm on the micro-kernel (algorithm 3).
+
+    The call adds input channels [ci_a, ci_a + nci) of the group to the tile ``sc``
+    (``wk``'s rows start at ci_a); the epilogue runs once the last channel is in.  ``pf``
+    (or NULL) is a prefetch stream advanced after each micro-kernel call.
 
     Per input-channel chunk the tile's input window is staged once with a zero border
     (or, when ``wnr > 0``, the caller staged rows [wr0, wr0 + wnr) x columns
@@ -1142,14 +1265,16 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
     cdef Py_ssize_t NB = p.nbw, ldc = p.ncop
     cdef Py_ssize_t nth = ah.ph_ntap[iph], ntw = aw.ph_ntap[ipw]
     cdef Py_ssize_t tap0h = ah.ph_tap0[iph], tap0w = aw.ph_tap0[ipw]
-    cdef const floating *wph = wk + ukr_phase_base(p, g, iph, ipw) + co0 * nth * ntw * Cig
-    cdef Py_ssize_t panel = nth * ntw * Cig * NB     # elements of one weight panel
+    # (a selfpack task's wk is its own panel: co0 is where that panel's channels start)
+    cdef const floating *wph = (wk + ukr_phase_base(p, 0, iph, ipw) if p.selfpack else
+                                wk + ukr_phase_base(p, g, iph, ipw) + co0 * nth * ntw * p.ldk)
+    cdef Py_ssize_t panel = nth * ntw * p.ldk * NB   # elements of one weight panel
     cdef Py_ssize_t offh0, offw0, r0 = 0, c0 = 0, nr = 0, ncol = 0
     cdef Py_ssize_t ci0, kc, cb, m0, r, m, img, q, pp, jh, jw, ta, nt, ntaps, co, oh
     cdef Py_ssize_t kcb, ntb, cs, kk
     cdef int accumulate
     # C_in = 0 is legal (the output is the bias): no tap then, and the tile is zeros.
-    cdef bint any_k = jh0 < jh1 and jw0 < jw1 and Cig > 0
+    cdef bint any_k = jh0 < jh1 and jw0 < jw1 and nci > 0
     cdef floating slope = <floating> p.slope, zero = 0, b, v
     cdef Py_ssize_t woff[KT_MAX]
     cdef Py_ssize_t delta[KT_MAX]
@@ -1179,10 +1304,10 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
         for m in range(M, M + mr):
             poff[m] = poff[M - 1]    # a partial last micro-tile recomputes the last pixel
         ci0 = 0
-        while ci0 < Cig:
-            kc = imin(p.kc, Cig - ci0)
+        while ci0 < nci:
+            kc = imin(p.kc, nci - ci0)
             if wnr == 0:
-                stage_padded(x, st, p, n0, nimg, g * Cig + ci0, kc, r0, nr, c0, ncol)
+                stage_padded(x, st, p, n0, nimg, g * Cig + ci_a + ci0, kc, r0, nr, c0, ncol)
             # K blocks of about UKR_KB elements (taps x channels), so that the weight panel
             # block a sweep over the tile's pixels re-reads stays in L1.
             kcb = imin(kc, UKR_KB)
@@ -1198,10 +1323,10 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
                         for t in range(nt):
                             jh = jh0 + (ta + t) / (jw1 - jw0)
                             jw = jw0 + (ta + t) % (jw1 - jw0)
-                            woff[t] = ((jh * ntw + jw) * Cig + ci0 + cs) * NB
+                            woff[t] = ((jh * ntw + jw) * p.ldk + ci0 + cs) * NB
                             delta[t] = ((ah.tap_off[tap0h + jh] - offh0) * ncol
                                         + aw.tap_off[tap0w + jw] - offw0) * kc
-                        accumulate = ci0 > 0 or ta > 0 or cs > 0
+                        accumulate = ci_a > 0 or ci0 > 0 or ta > 0 or cs > 0
                         m0 = 0
                         while m0 < M:
                             for r in range(mr):
@@ -1222,6 +1347,8 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
                                 else:
                                     convt_ukr_f64(nt, woff, delta, kk, wcb, px, ccb, ldc,
                                                   accumulate)
+                            if pf != NULL:
+                                convt_pf_step(pf)
                             m0 += mr
                         cs += kk
                     ta += nt
@@ -1232,6 +1359,8 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
         # with a NULL tile wrote act(0) = 0.5 for float64 NHWC in the -O3 build: GCC's
         # miscompiled fill described at act_store_vec, since avoided there too.)
         memset(sc, 0, M * ldc * sizeof(floating))
+    if ci_a + nci < Cig:
+        return
 
     # ---- epilogue: bias + activation, scattered to the strided output positions ----
     if p.nhwc:
@@ -1916,9 +2045,10 @@ cdef void scatter_batch(const floating *x, const floating *w, const floating *bi
 
 
 cdef int scratch_parts(const Plan *p, Py_ssize_t *parts) noexcept nogil:
-    """Elements of each per-thread buffer ``run_impl`` allocates; returns how many (<= 3)."""
+    """Elements of each per-thread buffer ``run_impl`` allocates; returns how many (<= 4)."""
     parts[1] = 0
     parts[2] = 0
+    parts[3] = 0
     if p.algorithm == 2:
         parts[0] = 1 if p.dense else p.zpix * p.zj
         if p.batched:
@@ -1935,6 +2065,9 @@ cdef int scratch_parts(const Plan *p, Py_ssize_t *parts) noexcept nogil:
         parts[0] = p.size_t
         parts[1] = p.size_c
         parts[2] = p.size_a
+        if p.selfpack:
+            parts[3] = p.ah.k * p.aw.k * p.ldk * p.nbw    # the task's own panel
+            return 4
         return 3
     parts[0] = p.size_a
     parts[1] = p.size_t
@@ -1944,12 +2077,13 @@ cdef int scratch_parts(const Plan *p, Py_ssize_t *parts) noexcept nogil:
 
 cdef void alloc_sizes(const Plan *p, Py_ssize_t *per_thread, Py_ssize_t *packed) noexcept nogil:
     """Elements ``run_impl`` allocates: per thread, and once (the repacked weight)."""
-    cdef Py_ssize_t parts[3]
+    cdef Py_ssize_t parts[4]
     scratch_parts(p, parts)
-    per_thread[0] = imax(1, parts[0] + parts[1] + parts[2])
+    per_thread[0] = imax(1, parts[0] + parts[1] + parts[2] + parts[3])
     packed[0] = 0
     if p.algorithm == 3:
-        packed[0] = imax(1, p.G * p.cogp * p.Cig * p.ah.k * p.aw.k)
+        if not p.selfpack:
+            packed[0] = imax(1, p.G * p.cogp * p.ldk * p.ah.k * p.aw.k)
     elif p.algorithm != 2 and not p.depthwise:
         packed[0] = imax(1, p.G * p.Cog * p.Cig * p.ah.k * p.aw.k)
 
@@ -1964,7 +2098,7 @@ ctypedef struct Scratch:
 cdef int scratch_alloc(Scratch *s, const Plan *p, int nthreads,
                        size_t itemsize) noexcept nogil:
     """Allocate the buffers of ``scratch_parts`` for each thread.  0 or -1 (malloc)."""
-    cdef Py_ssize_t sizes[3]
+    cdef Py_ssize_t sizes[4]
     cdef int i, j
     cdef int nparts = scratch_parts(p, sizes)
     s.nthreads = nthreads
@@ -2007,6 +2141,7 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
     cdef int nonfinite = 0
     alloc_sizes(p, &per_thread, &wsize)
     cdef floating *wp = NULL
+    cdef floating *wt
     cdef Scratch s
     if p.prefill:
         for i in prange(p.N * p.ah.n_out, schedule="static", num_threads=nthreads):
@@ -2094,8 +2229,26 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
             scratch_free(&s)
             return -1
         ukr_tap_offsets(p, koff)
+        if p.selfpack:
+            # tasks = (group, panel); each packs its panel, then runs every phase on it
+            for t in prange(p.ntasks, schedule="dynamic", num_threads=nthreads):
+                tid = omp_get_thread_num()
+                nonfinite += run_panel_ukr(x, w, bias, out, p, t,
+                                           <floating *> s.buf[tid * 4 + 3],
+                                           <floating *> s.buf[tid * 4],
+                                           <floating *> s.buf[tid * 4 + 1],
+                                           <Py_ssize_t *> s.buf[tid * 4 + 2], koff)
+            free(koff)
+            scratch_free(&s)
+            if nonfinite:
+                # (as below, after the fact: the fallback rewrites every output element)
+                p.algorithm = 2
+                return run_impl(x, w, bias, out, p, nthreads, 2)
+            return 0
         for i in prange(p.G * p.Cig, schedule="static", num_threads=nthreads):
-            nonfinite += pack_weight_ukr(w, wp, p, i / p.Cig, i % p.Cig, koff)
+            nonfinite += pack_weight_ukr(w, wp + i / p.Cig * p.cogp * p.ah.k * p.aw.k * p.ldk,
+                                         p, i / p.Cig, i % p.Cig, koff, 0, p.cogp / p.nbw,
+                                         i % p.Cig)
         free(koff)
         if nonfinite:
             # NaN/Inf in the weight: GEMM + col2im, which never multiplies a padding zero
@@ -2246,4 +2399,5 @@ def plan_info(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W, Py_ssize
             "phases_per_task": p.ah.nph * p.aw.nph if p.allph and p.algorithm == 3 else 1,
             "tile_pixels": p.nb * p.bq * p.bp if p.algorithm != 2 and not p.depthwise
             else None,
-            "channels_per_task": p.nco if p.algorithm != 2 and not p.depthwise else None}
+            "channels_per_task": p.nco if p.algorithm != 2 and not p.depthwise else None,
+            "tasks_pack_weight": p.algorithm == 3 and p.selfpack}

@@ -128,6 +128,31 @@ static inline void NAME(ptrdiff_t kc, const T *w, ptrdiff_t ldw, const T *a, ptr
 CONVT_UKR_ROWS(convt_ukr_rows_f32, float, convt_vf, CONVT_NV, CONVT_R)
 CONVT_UKR_ROWS(convt_ukr_rows_f64, double, convt_vd, CONVT_NV, CONVT_R)
 
+/* A prefetch stream over nruns runs of run bytes, stride bytes apart, issued a few lines
+ * at a time between micro-kernel calls so that the memory reads overlap the arithmetic
+ * rather than queueing up in one burst. */
+typedef struct {
+    const char *base;
+    ptrdiff_t run, stride, nruns, pos, per_step;
+} convt_pf;
+
+static inline void convt_pf_step(convt_pf *s)
+{
+    for (ptrdiff_t i = 0; i < s->per_step && s->pos < s->run * s->nruns; i++) {
+        __builtin_prefetch(s->base + s->pos / s->run * s->stride + s->pos % s->run, 0, 2);
+        s->pos += 64;
+    }
+}
+
+/* Ask for [p, p + nbytes) in L2 ahead of use.  The weight slices a selfpack task packs
+ * are 4 KB runs 16 KB apart, each a new page the hardware prefetchers start cold on. */
+static inline void convt_prefetch_l2(const void *p, ptrdiff_t nbytes)
+{
+    const char *c = (const char *)p;
+    for (ptrdiff_t i = 0; i < nbytes; i += 64)
+        __builtin_prefetch(c + i, 0, 2);
+}
+
 #undef CONVT_UKR
 #undef CONVT_UKR_ROWS
 

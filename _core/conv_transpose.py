@@ -141,7 +141,8 @@ def plan(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilation=1, gr
     algorithm repacks it), ``output_bytes``, ``tasks`` (the parallel work items),
     ``phases_per_task`` (stride phases one task computes on one staged input window), and
     for the stride-phase algorithms ``tile_pixels`` (input pixels of one phase a task
-    covers, at most) and ``channels_per_task`` (output channels of a task, at most).
+    covers, at most) and ``channels_per_task`` (output channels of a task, at most);
+    ``tasks_pack_weight``: each task packs its own weight panel (no shared packed copy).
     Assumes finite weights (a weight holding NaN/Inf always runs "gemm + col2im").
     float16 adds a float32 result of the output's size, counted in ``scratch_bytes``.
     """
@@ -166,7 +167,8 @@ def plan(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilation=1, gr
     return {"algorithm": info["algorithm"], "threads": nthreads, "scratch_bytes": scratch,
             "output_bytes": numel * dt.itemsize, "tasks": info["tasks"],
             "phases_per_task": info["phases_per_task"],
-            "tile_pixels": info["tile_pixels"], "channels_per_task": info["channels_per_task"]}
+            "tile_pixels": info["tile_pixels"], "channels_per_task": info["channels_per_task"],
+            "tasks_pack_weight": info["tasks_pack_weight"]}
 
 
 def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0,

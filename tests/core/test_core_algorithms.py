@@ -325,6 +325,60 @@ def test_micro_kernel_output_channel_chunks(dtype, layout, n, cin, cout, hw, k, 
         np.testing.assert_array_equal(y, ys[0])
 
 
+SELFPACK = pytest.mark.parametrize("n,cin,cout,k,stride,padding,output_padding,groups", [
+    (8, 300, 200, 4, 2, 1, 0, 1),      # DCGAN's geometry: last channel block and panel partial
+    (8, 1024, 192, 4, 2, 1, 0, 4),     # one panel per group, 48 of its lanes used
+    (8, 2048, 128, 4, 2, 1, 0, 4),     # narrow panels (32 output channels per group)
+    (9, 2048, 256, 2, 3, 0, 2, 1),     # stride 3, kernel 2: a phase no tap reaches
+], ids=["dcgan", "groups", "narrow", "untouched-phase"])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["NCHW", "NHWC"])
+@SELFPACK
+def test_micro_kernel_tasks_pack_their_own_panels(dtype, layout, n, cin, cout, k, stride,
+                                                  padding, output_padding, groups):
+    # A large weight met by a small batch: one task per weight panel, packing it block by
+    # block of input channels and adding each block to every phase's tile; the epilogue
+    # runs after the last block.
+    rng = np.random.default_rng(cin + cout)
+    h = w_ = 4
+    xs = (n, cin, h, w_) if layout == "NCHW" else (n, h, w_, cin)
+    kw = dict(stride=stride, padding=padding, output_padding=output_padding, groups=groups,
+              layout=layout)
+    with forced(3):
+        info = convt.plan(xs, (cin, cout // groups, k, k), dtype=np.dtype(dtype).name, **kw)
+    assert info["algorithm"] == "stride phases (micro-kernel)"
+    assert info["tasks_pack_weight"] and info["phases_per_task"] == min(k, stride) ** 2, info
+    x = rng.standard_normal(xs).astype(dtype)
+    w = rng.standard_normal((cin, cout // groups, k, k)).astype(dtype)
+    b = rng.standard_normal(cout).astype(dtype)
+    for bias, activation in ((b, None), (None, "tanh")):
+        with forced(3):
+            y = convt.conv_transpose2d(x, w, bias, activation=activation, **kw)
+        assert_close(y, x, w, bias, activation=activation, **kw)
+    with forced(3):
+        ys = [convt.conv_transpose2d(x, w, b, num_threads=t, **kw) for t in (1, 2, 3)]
+    for y in ys[1:]:
+        np.testing.assert_array_equal(y, ys[0])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_micro_kernel_tasks_packing_their_panels_find_nonfinite_weight(bad):
+    # Each panel task checks its own slice; one bad value anywhere sends the whole call to
+    # GEMM + col2im, after the other tasks have finished.
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((8, 300, 4, 4)).astype(np.float32)
+    w = rng.standard_normal((300, 200, 4, 4)).astype(np.float32)
+    w[299, 130, 3, 0] = bad
+    kw = dict(stride=2, padding=1)
+    assert convt.plan(x.shape, w.shape, **kw)["tasks_pack_weight"]
+    y = convt.conv_transpose2d(x, w, **kw)
+    assert_close(y, x, w, None, **kw)
+    reached = ~np.isfinite(y[:, 130])
+    assert reached.any() and np.isfinite(np.delete(y, 130, axis=1)).all()
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_micro_kernel_finds_nonfinite_weight_while_packing(bad):
     # The micro-kernel path checks the weight for NaN/Inf while it packs it (in parallel)
