@@ -11,7 +11,9 @@ Design:
   (every fourth round), so that a slow minute of a shared machine lowers both; the run's
   start and end sgemm rates are reported too.
 - A sample is ``loops`` back-to-back calls, with ``loops`` chosen so that one sample lasts
-  about 10 ms: sub-millisecond layers are not at the mercy of the timer.
+  about 10 ms: sub-millisecond layers are not at the mercy of the timer.  Each sample
+  follows one untimed call, so that it times the steady state rather than the wake-up
+  from the pause between implementations.
 - Peers are imported lazily, only when asked for; importing this module costs nothing but
   NumPy.  JSON results can be re-rendered (``--from-json``) and merged: each peer lives in its
   own virtual environment, so the README's table is assembled from one run per environment.
@@ -347,6 +349,12 @@ class _Timed:
 
     def sample(self):
         fn, loops = self.fn, self.loops
+        # One untimed call first (every implementation, the sgemm too): after the settle
+        # pause the cores have idled, and the first call after an idle pause ran slower
+        # whatever the code or the thread count (dcgan3_b1 on one thread: 1.66 ms against
+        # 1.00 ms in a loop).  A 10 ms sample of a 6 ms layer carried that cost whole, a
+        # 40 ms sgemm sample a fraction of it.
+        fn()
         t0 = time.perf_counter()
         for _ in range(loops):
             fn()

@@ -115,7 +115,24 @@ def test_interleaved_reference_rides_along_every_nth_round(monkeypatch):
                        label="x")
     # 9 rounds for "a"; the reference in rounds 1, 5, 9 and never a round of its own
     assert len(a.samples) == 9 and len(ref.samples) == 3
-    assert log == ["a", "ref", "a", "a", "a", "a", "ref", "a", "a", "a", "a", "ref"]
+    # (each sample is an untimed call and then its one timed call)
+    order = ["a", "ref", "a", "a", "a", "a", "ref", "a", "a", "a", "a", "ref"]
+    assert log == [name for name in order for _ in range(2)]
+
+
+def test_sample_times_the_calls_after_an_untimed_one():
+    # The first call after the pause between implementations (here: a slow one) is not timed.
+    calls = []
+
+    def fn():
+        calls.append(None)
+        if len(calls) == 1:
+            bench.time.sleep(0.05)
+
+    t = bench._Timed("a", fn)
+    t.loops = 3
+    t.sample()
+    assert len(calls) == 4 and len(t.samples) == 1 and t.samples[0] < 0.01
 
 
 def test_bench_scaling_times_one_thread_too(tmp_path, capsys):
