@@ -12,8 +12,8 @@ Design:
   start and end sgemm rates are reported too.
 - A sample is ``loops`` back-to-back calls, with ``loops`` chosen so that one sample lasts
   about 10 ms: sub-millisecond layers are not at the mercy of the timer.  Each sample
-  follows one untimed call, so that it times the steady state rather than the wake-up
-  from the pause between implementations.
+  follows untimed calls (at least one, for about 10 ms), so that it times the steady state
+  rather than the cores' ramp back from the pause between implementations.
 - Peers are imported lazily, only when asked for; importing this module costs nothing but
   NumPy.  JSON results can be re-rendered (``--from-json``) and merged: each peer lives in its
   own virtual environment, so the README's table is assembled from one run per environment.
@@ -40,6 +40,8 @@ _WARMUP_SECONDS = 0.1
 # while (libgomp's GOMP_SPINCOUNT: some milliseconds) and would steal the cores from the next
 # runtime's threads.  Peers whose pools spin longer say so (``Peer.settle_seconds``).
 _SETTLE_SECONDS = 0.01
+# Calls before each sample, after that pause: the machine's own ramp back from idle.
+_WARM_SECONDS = 0.01
 # Other processes using more than this many cores on average make a layer's timing suspect.
 _NOISY = 0.15
 _TOL = {"float32": 1e-5, "float64": 1e-12, "float16": 2e-3}
@@ -349,12 +351,15 @@ class _Timed:
 
     def sample(self):
         fn, loops = self.fn, self.loops
-        # One untimed call first (every implementation, the sgemm too): after the settle
-        # pause the cores have idled, and the first call after an idle pause ran slower
-        # whatever the code or the thread count (dcgan3_b1 on one thread: 1.66 ms against
-        # 1.00 ms in a loop).  A 10 ms sample of a 6 ms layer carried that cost whole, a
-        # 40 ms sgemm sample a fraction of it.
+        # Untimed calls first (every implementation, the sgemm too): after the settle pause
+        # the cores have idled, and they come back slowly, whatever the code or the thread
+        # count (dcgan3_b1, 2 threads, after 10 ms asleep: 1.14, 0.73, 0.58, 0.53 ms for
+        # the first calls, 0.49 ms from the fifth on).  A 10 ms sample carried most of that
+        # ramp, a 40 ms sgemm sample a fraction of it.
+        warm_until = time.perf_counter() + _WARM_SECONDS
         fn()
+        while time.perf_counter() < warm_until:
+            fn()
         t0 = time.perf_counter()
         for _ in range(loops):
             fn()
