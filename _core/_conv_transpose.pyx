@@ -1145,6 +1145,25 @@ cdef inline void phase_window(const Plan *p, const Tile *tl, Py_ssize_t *r0, Py_
     c1[0] = tl.pb - p.aw.tap_off[tw + tl.jw0]
 
 
+cdef bint tile_window(const Plan *p, Py_ssize_t tile, Tile *tl, Py_ssize_t *r0,
+                      Py_ssize_t *r1, Py_ssize_t *c0, Py_ssize_t *c1) noexcept nogil:
+    """The union of the input windows of every phase of a tile (``p.allph``): rows
+    [r0, r1), columns [c0, c1); ``tl``: one of those phases' tiles (every phase of a tile
+    has the same images and group).  False when no phase of the tile has a tap."""
+    cdef Py_ssize_t ph, a0, a1, b0, b1
+    cdef bint found = False
+    for ph in range(p.ah.nph * p.aw.nph):
+        if tile_of(p, ph * p.ntiles + tile, tl) and tl.jh0 < tl.jh1 and tl.jw0 < tl.jw1:
+            phase_window(p, tl, &a0, &a1, &b0, &b1)
+            if found:
+                r0[0] = imin(r0[0], a0); r1[0] = imax(r1[0], a1)
+                c0[0] = imin(c0[0], b0); c1[0] = imax(c1[0], b1)
+            else:
+                r0[0] = a0; r1[0] = a1; c0[0] = b0; c1[0] = b1
+                found = True
+    return found
+
+
 cdef void run_tile_ukr(const floating *x, const floating *wk, const floating *bias,
                        floating *out, const Plan *p, Py_ssize_t tile,
                        floating *st, floating *sc, Py_ssize_t *poff) noexcept nogil:
@@ -1152,18 +1171,9 @@ cdef void run_tile_ukr(const floating *x, const floating *wk, const floating *bi
     once (all input channels of the group), then run the phases on it in turn."""
     cdef Tile tl
     cdef Py_ssize_t ph, nph = p.ah.nph * p.aw.nph
-    cdef Py_ssize_t r0 = 0, r1 = 0, c0 = 0, c1 = 0, a0, a1, b0, b1
-    cdef bint staged = False
-    for ph in range(nph):
-        if tile_of(p, ph * p.ntiles + tile, &tl) and tl.jh0 < tl.jh1 and tl.jw0 < tl.jw1:
-            phase_window(p, &tl, &a0, &a1, &b0, &b1)
-            if staged:
-                r0 = imin(r0, a0); r1 = imax(r1, a1); c0 = imin(c0, b0); c1 = imax(c1, b1)
-            else:
-                r0 = a0; r1 = a1; c0 = b0; c1 = b1
-                staged = True
+    cdef Py_ssize_t r0 = 0, r1 = 0, c0 = 0, c1 = 0
+    cdef bint staged = tile_window(p, tile, &tl, &r0, &r1, &c0, &c1)
     if staged:
-        # every phase of the tile has the same images and group
         stage_padded(x, st, p, tl.n0, tl.nimg, tl.g * p.Cig, p.Cig, r0, r1 - r0, c0, c1 - c0)
     for ph in range(nph):
         if tile_of(p, ph * p.ntiles + tile, &tl):
@@ -1181,23 +1191,16 @@ cdef int run_panel_ukr(const floating *x, const floating *w, const floating *bia
     Returns 1 if the panel's weights hold a NaN or Inf, else 0."""
     cdef Tile tl
     cdef Py_ssize_t ph, nph = p.ah.nph * p.aw.nph, ci, cib, nci, KK = p.ah.k * p.aw.k
-    cdef Py_ssize_t r0 = 0, r1 = 0, c0 = 0, c1 = 0, a0, a1, b0, b1
+    cdef Py_ssize_t r0 = 0, r1 = 0, c0 = 0, c1 = 0
     cdef Py_ssize_t g = tile / p.n_co, cb = tile % p.n_co
     cdef Py_ssize_t tsize = (p.nb * p.bq * p.bp + p.mr) * p.ncop
-    cdef bint staged = False
+    cdef bint staged
     cdef int nonfinite = 0
     cdef convt_pf pf
     # micro-kernel calls per block, about: phases x micro-tiles x K pieces
     cdef Py_ssize_t calls = imax(1, nph * ceil_div(p.nb * p.bq * p.bp, p.mr) * ceil_div(
         max_ntap(&p.ah) * max_ntap(&p.aw) * p.kc, UKR_KB))
-    for ph in range(nph):
-        if tile_of(p, ph * p.ntiles + tile, &tl) and tl.jh0 < tl.jh1 and tl.jw0 < tl.jw1:
-            phase_window(p, &tl, &a0, &a1, &b0, &b1)
-            if staged:
-                r0 = imin(r0, a0); r1 = imax(r1, a1); c0 = imin(c0, b0); c1 = imax(c1, b1)
-            else:
-                r0 = a0; r1 = a1; c0 = b0; c1 = b1
-                staged = True
+    staged = tile_window(p, tile, &tl, &r0, &r1, &c0, &c1)
     cib = 0
     while cib < p.Cig:
         nci = imin(p.kc, p.Cig - cib)

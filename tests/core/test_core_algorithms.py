@@ -364,35 +364,26 @@ def test_micro_kernel_tasks_pack_their_own_panels(dtype, layout, n, cin, cout, k
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
-def test_micro_kernel_tasks_packing_their_panels_find_nonfinite_weight(bad):
-    # Each panel task checks its own slice; one bad value anywhere sends the whole call to
-    # GEMM + col2im, after the other tasks have finished.
-    rng = np.random.default_rng(6)
-    x = rng.standard_normal((8, 300, 4, 4)).astype(np.float32)
-    w = rng.standard_normal((300, 200, 4, 4)).astype(np.float32)
-    w[299, 130, 3, 0] = bad
-    kw = dict(stride=2, padding=1)
-    assert convt.plan(x.shape, w.shape, **kw)["tasks_pack_weight"]
-    y = convt.conv_transpose2d(x, w, **kw)
-    assert_close(y, x, w, None, **kw)
-    reached = ~np.isfinite(y[:, 130])
-    assert reached.any() and np.isfinite(np.delete(y, 130, axis=1)).all()
-
-
-@pytest.mark.parametrize("bad", [np.nan, np.inf])
-def test_micro_kernel_finds_nonfinite_weight_while_packing(bad):
-    # The micro-kernel path checks the weight for NaN/Inf while it packs it (in parallel)
-    # and then runs GEMM + col2im instead: the NaN stays on the outputs its tap reaches.
+@pytest.mark.parametrize("xs,ws,at,tasks_pack", [
+    ((2, 40, 9, 9), (40, 70, 4, 4), (33, 65, 1, 2), False),
+    ((8, 300, 4, 4), (300, 200, 4, 4), (299, 130, 3, 0), True),
+], ids=["shared-packing", "tasks-pack-panels"])
+def test_micro_kernel_finds_nonfinite_weight_while_packing(bad, xs, ws, at, tasks_pack):
+    # The micro-kernel path checks the weight for NaN/Inf while it packs it (in parallel;
+    # or each panel task its own slice) and then runs GEMM + col2im instead: the NaN stays
+    # on the outputs its tap reaches.
     rng = np.random.default_rng(5)
-    x = rng.standard_normal((2, 40, 9, 9)).astype(np.float32)
-    w = rng.standard_normal((40, 70, 4, 4)).astype(np.float32)
-    w[33, 65, 1, 2] = bad
+    x = rng.standard_normal(xs).astype(np.float32)
+    w = rng.standard_normal(ws).astype(np.float32)
+    w[at] = bad
     kw = dict(stride=2, padding=1)
-    assert convt.plan(x.shape, w.shape, **kw)["algorithm"] == "stride phases (micro-kernel)"
+    info = convt.plan(x.shape, w.shape, **kw)
+    assert info["algorithm"] == "stride phases (micro-kernel)"
+    assert info["tasks_pack_weight"] == tasks_pack
     y = convt.conv_transpose2d(x, w, **kw)
     assert_close(y, x, w, None, **kw)
-    reached = ~np.isfinite(y[:, 65])
-    assert reached.any() and np.isfinite(np.delete(y, 65, axis=1)).all()
+    reached = ~np.isfinite(y[:, at[1]])
+    assert reached.any() and np.isfinite(np.delete(y, at[1], axis=1)).all()
 
 
 @ALGORITHMS
