@@ -326,8 +326,8 @@ def test_micro_kernel_output_channel_chunks(dtype, layout, n, cin, cout, hw, k, 
 
 
 SELFPACK = pytest.mark.parametrize("n,cin,cout,k,stride,padding,output_padding,groups", [
-    (8, 300, 200, 4, 2, 1, 0, 1),      # DCGAN's geometry: last channel block and panel partial
-    (8, 1024, 192, 4, 2, 1, 0, 4),     # one panel per group, 48 of its lanes used
+    (8, 330, 200, 4, 2, 1, 0, 1),      # DCGAN's geometry: last channel block and panel partial
+    (8, 1536, 192, 4, 2, 1, 0, 4),     # one panel per group, 48 of its lanes used
     (8, 2048, 128, 4, 2, 1, 0, 4),     # narrow panels (32 output channels per group)
     (9, 2048, 256, 2, 3, 0, 2, 1),     # stride 3, kernel 2: a phase no tap reaches
 ], ids=["dcgan", "groups", "narrow", "untouched-phase"])
@@ -366,7 +366,7 @@ def test_micro_kernel_tasks_pack_their_own_panels(dtype, layout, n, cin, cout, k
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 @pytest.mark.parametrize("xs,ws,at,tasks_pack", [
     ((2, 40, 9, 9), (40, 70, 4, 4), (33, 65, 1, 2), False),
-    ((8, 300, 4, 4), (300, 200, 4, 4), (299, 130, 3, 0), True),
+    ((8, 330, 4, 4), (330, 200, 4, 4), (329, 130, 3, 0), True),
 ], ids=["shared-packing", "tasks-pack-panels"])
 def test_micro_kernel_finds_nonfinite_weight_while_packing(bad, xs, ws, at, tasks_pack):
     # The micro-kernel path checks the weight for NaN/Inf while it packs it (in parallel;

@@ -30,16 +30,20 @@ def _shapes(n, cin, cout, h, w, k, groups, layout):
 @pytest.mark.parametrize("layer", LAYERS, ids=lambda l: f"{l[0]}x{l[1]}-{l[2]}px-k{l[4]}")
 def test_scratch_is_bounded_and_flat_in_batch(layer):
     cin, cout, h, w, k, s, p, g, layout = layer
-    sizes = []
+    sizes, self_packing = [], []
+    weight_bytes = 4 * cin * (cout // g) * k * k
     for n in (1, 64, 256):
         xs, ws = _shapes(n, cin, cout, h, w, k, g, layout)
         info = convt.plan(xs, ws, s, p, groups=g, layout=layout, num_threads=2)
-        weight_bytes = 4 * cin * (cout // g) * k * k
         assert info["scratch_bytes"] <= 32 * 2**20 + weight_bytes, info
         sizes.append(info["scratch_bytes"])
+        self_packing.append(info["tasks_pack_weight"])
     # Not proportional to the batch: past the image-blocking cap, 4x the images, the same
     # scratch.  (N=1 may pick another algorithm, so it is only held to the bound above.)
-    assert sizes[2] <= 1.25 * sizes[1] + 2 * 2**20, sizes  # linear growth would be 4x
+    # A batch too large for tasks that pack their own panels (narrow SIMD builds reach
+    # that between 64 and 256 images here) brings back one shared packed weight, once.
+    repacked = weight_bytes * 1.25 if self_packing[1] and not self_packing[2] else 0
+    assert sizes[2] <= 1.25 * sizes[1] + 2 * 2**20 + repacked, sizes  # linear growth: 4x
 
 
 def test_kernel_512_typo_stays_small():
