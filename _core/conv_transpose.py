@@ -132,6 +132,51 @@ def output_shape(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilati
     return (n, cout, ho, wo) if layout == "NCHW" else (n, ho, wo, cout)
 
 
+def _check_shapes(x_shape, w_shape, g, layout, geometry, raw, itemsize, bias=None):
+    """The shape rules shared by ``conv_transpose2d`` and ``plan``: ranks, channels, groups,
+    kernel dims, a non-empty output that fits the address space.  ``geometry`` is
+    ``_geometry``'s result, ``raw`` its arguments as given (for the messages).  Returns
+    (N, C_in, H, W, C_out, output shape)."""
+    stride, padding, output_padding, dilation = raw
+    (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = geometry
+    if len(x_shape) != 4:
+        raise ValueError(f"x must be 4-D ({layout}), got x.shape={x_shape}")
+    if len(w_shape) != 4:
+        raise ValueError("weight must be 4-D (C_in, C_out/groups, KH, KW), got "
+                         f"weight.shape={w_shape}")
+    if layout == "NCHW":
+        n, cin, h, w = x_shape
+    else:
+        n, h, w, cin = x_shape
+    wcin, cog, kh, kw = w_shape
+    if wcin != cin:
+        raise ValueError(f"weight.shape[0] must equal the input channels {cin} "
+                         f"(x.shape={x_shape}), got weight.shape={w_shape}")
+    if kh < 1 or kw < 1:
+        raise ValueError(f"weight kernel dims must be >= 1, got weight.shape={w_shape}")
+    if cin % g:
+        raise ValueError(f"groups={g} must divide the input channels, got C_in={cin}")
+    cout = cog * g
+    if bias is not None and bias.shape != (cout,):
+        raise ValueError(f"bias must have shape ({cout},) (C_out), got bias.shape={bias.shape}")
+    if kh > _GEOMETRY_MAX or kw > _GEOMETRY_MAX:
+        raise ValueError(f"weight kernel dims are too large, got weight.shape={w_shape}")
+
+    # H_out = (H-1)*sh - top - bottom + dh*(KH-1) + 1 + output_padding_h   (W likewise)
+    ho = (h - 1) * sh - pt - pb + dh * (kh - 1) + 1 + oph
+    wo = (w - 1) * sw - pl - pr + dw * (kw - 1) + 1 + opw
+    if ho <= 0 or wo <= 0:
+        raise ValueError(f"the output would be empty or negative: H_out={ho}, W_out={wo} "
+                         f"(x.shape={x_shape}, weight.shape={w_shape}, stride={stride!r}, "
+                         f"padding={padding!r}, output_padding={output_padding!r}, "
+                         f"dilation={dilation!r})")
+    shape = (n, cout, ho, wo) if layout == "NCHW" else (n, ho, wo, cout)
+    if n * cout * ho * wo * itemsize > sys.maxsize or ho > sys.maxsize // 4 \
+            or wo > sys.maxsize // 4:
+        raise ValueError(f"the output shape {shape} overflows the address space")
+    return n, cin, h, w, cout, shape
+
+
 def plan(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilation=1, groups=1, *,
          layout="NCHW", dtype="float32", num_threads=None):
     """What a call with these shapes would run, and the memory it would allocate.
@@ -146,14 +191,24 @@ def plan(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilation=1, gr
     Assumes finite weights (a weight holding NaN/Inf always runs "gemm + col2im").
     float16 adds a float32 result of the output's size, counted in ``scratch_bytes``.
     """
-    (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = _geometry(
-        stride, padding, output_padding, dilation)
-    shape = output_shape(x_shape, w_shape, stride, padding, output_padding, dilation,
-                         groups, layout)
-    n, cin, h, w = (x_shape if layout == "NCHW" else
-                    (x_shape[0], x_shape[3], x_shape[1], x_shape[2]))
-    ho, wo = (shape[2], shape[3]) if layout == "NCHW" else (shape[1], shape[2])
+    # The same validation as a call: the kernel's planner assumes a sane, non-empty problem.
+    if layout not in _LAYOUTS:
+        raise ValueError(f"layout must be 'NCHW' or 'NHWC', got layout={layout!r}")
+    geometry = _geometry(stride, padding, output_padding, dilation)
+    (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = geometry
+    groups = _as_int("groups", groups)
+    if groups < 1:
+        raise ValueError(f"groups must be positive, got groups={groups!r}")
+    x_shape = tuple(_as_int("x_shape", d) for d in x_shape)
+    w_shape = tuple(_as_int("w_shape", d) for d in w_shape)
+    if any(d < 0 for d in x_shape + w_shape):
+        raise ValueError(f"shapes must not be negative, got x_shape={x_shape}, "
+                         f"w_shape={w_shape}")
     dt = np.dtype(dtype)
+    n, cin, h, w, _, shape = _check_shapes(
+        x_shape, w_shape, groups, layout, geometry, (stride, padding, output_padding, dilation),
+        dt.itemsize)
+    ho, wo = (shape[2], shape[3]) if layout == "NCHW" else (shape[1], shape[2])
     cdt = np.dtype(_COMPUTE[dt])
     nthreads = resolve_num_threads(num_threads)
     info = _load_kernel().plan_info(n, cin, h, w, w_shape[1], w_shape[2], w_shape[3], ho, wo,
@@ -215,8 +270,8 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
         slope = float(negative_slope)
     except OverflowError:
         raise ValueError(f"negative_slope is out of the float range, got {negative_slope!r}") from None
-    (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = _geometry(
-        stride, padding, output_padding, dilation)
+    geometry = _geometry(stride, padding, output_padding, dilation)
+    (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = geometry
     g = _as_int("groups", groups)
     if g < 1:
         raise ValueError(f"groups must be positive, got groups={groups!r}")
@@ -236,41 +291,11 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
         if bias.dtype != x.dtype:
             raise TypeError(f"bias.dtype must equal x.dtype, got bias.dtype={bias.dtype} "
                             f"and x.dtype={x.dtype}")
-    if x.ndim != 4:
-        raise ValueError(f"x must be 4-D ({layout}), got x.shape={x.shape}")
-    if weight.ndim != 4:
-        raise ValueError("weight must be 4-D (C_in, C_out/groups, KH, KW), got "
-                         f"weight.shape={weight.shape}")
-    if layout == "NCHW":
-        n, cin, h, w = x.shape
-    else:
-        n, h, w, cin = x.shape
-    wcin, cog, kh, kw = weight.shape
-    if wcin != cin:
-        raise ValueError(f"weight.shape[0] must equal the input channels {cin} "
-                         f"(x.shape={x.shape}), got weight.shape={weight.shape}")
-    if kh < 1 or kw < 1:
-        raise ValueError(f"weight kernel dims must be >= 1, got weight.shape={weight.shape}")
-    if cin % g:
-        raise ValueError(f"groups={g} must divide the input channels, got C_in={cin}")
-    cout = cog * g
-    if bias is not None and bias.shape != (cout,):
-        raise ValueError(f"bias must have shape ({cout},) (C_out), got bias.shape={bias.shape}")
-    if kh > _GEOMETRY_MAX or kw > _GEOMETRY_MAX:
-        raise ValueError(f"weight kernel dims are too large, got weight.shape={weight.shape}")
-
-    # H_out = (H-1)*sh - top - bottom + dh*(KH-1) + 1 + output_padding_h   (W likewise)
-    ho = (h - 1) * sh - pt - pb + dh * (kh - 1) + 1 + oph
-    wo = (w - 1) * sw - pl - pr + dw * (kw - 1) + 1 + opw
-    if ho <= 0 or wo <= 0:
-        raise ValueError(f"the output would be empty or negative: H_out={ho}, W_out={wo} "
-                         f"(x.shape={x.shape}, weight.shape={weight.shape}, stride={stride!r}, "
-                         f"padding={padding!r}, output_padding={output_padding!r}, "
-                         f"dilation={dilation!r})")
-    shape = (n, cout, ho, wo) if layout == "NCHW" else (n, ho, wo, cout)
+    n, cin, h, w, cout, shape = _check_shapes(
+        x.shape, weight.shape, g, layout, geometry, (stride, padding, output_padding, dilation),
+        x.dtype.itemsize, bias)
+    ho, wo = (shape[2], shape[3]) if layout == "NCHW" else (shape[1], shape[2])
     numel = n * cout * ho * wo
-    if numel * x.dtype.itemsize > sys.maxsize or ho > sys.maxsize // 4 or wo > sys.maxsize // 4:
-        raise ValueError(f"the output shape {shape} overflows the address space")
 
     # ---- out= ------------------------------------------------------------------------------
     if out is not None:
@@ -300,7 +325,7 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
         kernel = _kernel or _load_kernel()
         run = kernel.run_f32 if cdt is np.float32 else kernel.run_f64
         # Too small for BLAS to start threads of its own: skip the guard's calls.
-        small = n * cin * cog * kh * kw * h * w < _BLAS_THREADING_MIN
+        small = n * h * w * weight.size < _BLAS_THREADING_MIN     # weight: cin*cog*kh*kw
         with _NO_GUARD if small else blas_single_threaded:
             status = run(xc, wc, bc, result, layout == "NHWC", g, sh, sw, pt, pl, dh, dw,
                          _ACTIVATIONS[activation], slope, nthreads, _force_algorithm)

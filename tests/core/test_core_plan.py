@@ -113,3 +113,26 @@ def test_weight_heavy_small_batches_skip_the_repacking():
     assert convt.plan((16, 256, 8, 8), w, 2, 1)["algorithm"] == "stride phases (micro-kernel)"
     assert convt.plan((1, 8, 8, 256), w, 2, 1, layout="NHWC")["algorithm"] == \
         "stride phases (micro-kernel)"
+
+
+@pytest.mark.parametrize("xs,ws,kw,match", [
+    # found by fuzzing: a 1x1 input whose padding crops the output to nothing divided by
+    # zero while planning it (H_out = 0), killing the interpreter
+    ((16, 1, 1, 1168), (1168, 250, 2, 3),
+     dict(stride=3, padding=(1, 2, 0, 2), output_padding=1, groups=2, layout="NHWC"),
+     "H_out=0"),
+    ((1, 3, 4), (3, 2, 3, 3), {}, "x must be 4-D"),
+    ((1, 3, 4, 4), (4, 2, 3, 3), {}, "weight.shape\\[0\\] must equal"),
+    ((1, 3, 4, 4), (3, 2, 0, 3), {}, "kernel dims must be >= 1"),
+    ((1, 4, 4, 4), (4, 2, 3, 3), dict(groups=3), "groups=3 must divide"),
+    ((1, 4, 4, 4), (4, 2, 3, 3), dict(groups=0), "groups must be positive"),
+    ((1, -4, 4, 4), (-4, 2, 3, 3), {}, "must not be negative"),
+], ids=["empty-output", "rank", "channels", "kernel", "groups", "groups-0", "negative"])
+def test_plan_rejects_what_a_call_rejects(xs, ws, kw, match):
+    with pytest.raises(ValueError, match=match):
+        convt.plan(xs, ws, **kw)
+    if "negative" not in match:   # (arrays cannot have negative dims)
+        x = np.zeros(xs, np.float32)
+        w = np.zeros(ws, np.float32)
+        with pytest.raises(ValueError, match=match):
+            convt.conv_transpose2d(x, w, **kw)
