@@ -645,6 +645,9 @@ cdef void choose_selfpack(Plan *p) noexcept nogil:
     p.selfpack = True
     p.allph = True
     p.kc = kb
+    # An odd row count per tap block: 64 rows would put the 16 taps' rows, which the
+    # packing writes together, 16 KB apart and so into the same cache sets (measured +1.0%,
+    # within noise; a standalone packing loop ran 25% faster).
     p.ldk = kb | 1
     p.nco = p.nbw
     p.ncop = p.nbw
