@@ -188,7 +188,8 @@ ctypedef struct Plan:
     Py_ssize_t nbw                  # micro-kernel path: output channels per weight panel
     Py_ssize_t ncop                 # ... output channels of a task, padded to panels
     Py_ssize_t cogp                 # ... output channels of a group, padded to panels
-    Py_ssize_t ldk                  # ... channel rows per tap in a panel: Cig, made odd
+    Py_ssize_t ldk                  # ... channel rows per tap in a panel (Cig; selfpack:
+                                    #     its block of channels, made odd)
     bint narrow                     # ... half-width panels (few output channels per group)
     Py_ssize_t mr                   # ... pixels per micro-tile
     bint allph                      # ... a task runs every phase of its tile (one staging)
@@ -1063,10 +1064,10 @@ cdef void ukr_tap_offsets(const Plan *p, Py_ssize_t *koff) noexcept nogil:
 cdef int pack_weight_ukr(const floating *w, floating *wk, const Plan *p, Py_ssize_t g,
                          Py_ssize_t ci, const Py_ssize_t *koff, Py_ssize_t cb0,
                          Py_ssize_t cb1, Py_ssize_t row) noexcept nogil:
-    """Panels cb0 .. cb1 - 1 of input channel ``ci`` of group ``g``, from ``wk`` (the
-    group's first panel, or a ``selfpack`` task's buffer):
+    """Panels cb0 .. cb1 - 1 of input channel ``ci`` of group ``g``, written to row ``row``
+    of ``wk`` (the group's first panel, or a ``selfpack`` task's buffer):
 
-    wk[phase][cb - cb0][tap][ci][lane] = w[g*Cig + ci][cb*NB + lane][kh(tap)][kw(tap)]
+    wk[phase][cb - cb0][tap][row][lane] = w[g*Cig + ci][cb*NB + lane][kh(tap)][kw(tap)]
 
     zero in the lanes past Cog.  The channel's weight slice is a Cog x KK matrix (rows
     contiguous, L1-resident) and each tap's run of lanes a piece of one of its columns, so
@@ -1197,6 +1198,9 @@ cdef int run_panel_ukr(const floating *x, const floating *w, const floating *bia
     cdef Py_ssize_t r0 = 0, r1 = 0, c0 = 0, c1 = 0
     cdef Py_ssize_t g = tile / p.n_co, cb = tile % p.n_co
     cdef Py_ssize_t tsize = (p.nb * p.bq * p.bp + p.mr) * p.ncop
+    # the panel's slice of input channel ci: slice_bytes at wpanel + ci * Cog * KK
+    cdef const floating *wpanel = w + (g * p.Cig * p.Cog + cb * p.nbw) * KK
+    cdef Py_ssize_t slice_bytes = imin(p.nbw, p.Cog - cb * p.nbw) * KK * sizeof(floating)
     cdef bint staged
     cdef int nonfinite = 0
     cdef convt_pf pf
@@ -1209,14 +1213,13 @@ cdef int run_panel_ukr(const floating *x, const floating *w, const floating *bia
         nci = imin(p.kc, p.Cig - cib)
         for ci in range(nci):
             if cib == 0 and ci + PF_DIST < p.Cig:
-                convt_prefetch_l2(w + ((g * p.Cig + ci + PF_DIST) * p.Cog + cb * p.nbw) * KK,
-                                  imin(p.nbw, p.Cog - cb * p.nbw) * KK * sizeof(floating))
+                convt_prefetch_l2(wpanel + (ci + PF_DIST) * p.Cog * KK, slice_bytes)
             nonfinite |= pack_weight_ukr(w, wt, p, g, cib + ci, koff, cb, cb + 1, ci)
         # the next block's weight slices, a few lines after each micro-kernel call
         pf.nruns = imin(p.kc, p.Cig - cib - nci)
-        pf.base = <const char *> (w + ((g * p.Cig + cib + nci) * p.Cog + cb * p.nbw) * KK
-                                  if pf.nruns > 0 else w)
-        pf.run = imin(p.nbw, p.Cog - cb * p.nbw) * KK * sizeof(floating)
+        pf.base = <const char *> (wpanel + (cib + nci) * p.Cog * KK if pf.nruns > 0
+                                  else wpanel)
+        pf.run = slice_bytes
         pf.stride = p.Cog * KK * sizeof(floating)
         pf.pos = 0
         pf.per_step = ceil_div(ceil_div(pf.run, 64) * pf.nruns, calls) + 1
@@ -1226,7 +1229,7 @@ cdef int run_panel_ukr(const floating *x, const floating *w, const floating *bia
             if tile_of(p, ph * p.ntiles + tile, &tl):
                 run_phase_ukr(x, wt, bias, out, p, &tl, st, sc + ph * tsize, poff, r0,
                               r1 - r0, c0, c1 - c0, cib, nci, &pf)
-        pf.per_step = pf.run * pf.nruns
+        pf.per_step = ceil_div(pf.run, 64) * pf.nruns      # whatever the calls left
         convt_pf_step(&pf)
         cib += nci
     return nonfinite
@@ -2150,7 +2153,6 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
     cdef int nonfinite = 0
     alloc_sizes(p, &per_thread, &wsize)
     cdef floating *wp = NULL
-    cdef floating *wt
     cdef Scratch s
     if p.prefill:
         for i in prange(p.N * p.ah.n_out, schedule="static", num_threads=nthreads):

@@ -41,7 +41,7 @@ _WARMUP_SECONDS = 0.1
 # runtime's threads.  Peers whose pools spin longer say so (``Peer.settle_seconds``).
 _SETTLE_SECONDS = 0.01
 # Calls before each sample, after that pause: the machine's own ramp back from idle.
-_WARM_SECONDS = 0.01
+_PRESAMPLE_SECONDS = 0.01
 # Other processes using more than this many cores on average make a layer's timing suspect.
 _NOISY = 0.15
 _TOL = {"float32": 1e-5, "float64": 1e-12, "float16": 2e-3}
@@ -356,7 +356,7 @@ class _Timed:
         # count (dcgan3_b1, 2 threads, after 10 ms asleep: 1.14, 0.73, 0.58, 0.53 ms for
         # the first calls, 0.49 ms from the fifth on).  A 10 ms sample carried most of that
         # ramp, a 40 ms sgemm sample a fraction of it.
-        warm_until = time.perf_counter() + _WARM_SECONDS
+        warm_until = time.perf_counter() + _PRESAMPLE_SECONDS
         fn()
         while time.perf_counter() < warm_until:
             fn()

@@ -132,6 +132,18 @@ def output_shape(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilati
     return (n, cout, ho, wo) if layout == "NCHW" else (n, ho, wo, cout)
 
 
+def _check_layout(layout):
+    if layout not in _LAYOUTS:
+        raise ValueError(f"layout must be 'NCHW' or 'NHWC', got layout={layout!r}")
+
+
+def _groups(groups):
+    g = _as_int("groups", groups)
+    if g < 1:
+        raise ValueError(f"groups must be positive, got groups={groups!r}")
+    return g
+
+
 def _check_shapes(x_shape, w_shape, g, layout, geometry, raw, itemsize, bias=None):
     """The shape rules shared by ``conv_transpose2d`` and ``plan``: ranks, channels, groups,
     kernel dims, a non-empty output that fits the address space.  ``geometry`` is
@@ -192,13 +204,10 @@ def plan(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilation=1, gr
     float16 adds a float32 result of the output's size, counted in ``scratch_bytes``.
     """
     # The same validation as a call: the kernel's planner assumes a sane, non-empty problem.
-    if layout not in _LAYOUTS:
-        raise ValueError(f"layout must be 'NCHW' or 'NHWC', got layout={layout!r}")
+    _check_layout(layout)
     geometry = _geometry(stride, padding, output_padding, dilation)
     (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = geometry
-    groups = _as_int("groups", groups)
-    if groups < 1:
-        raise ValueError(f"groups must be positive, got groups={groups!r}")
+    groups = _groups(groups)
     x_shape = tuple(_as_int("x_shape", d) for d in x_shape)
     w_shape = tuple(_as_int("w_shape", d) for d in w_shape)
     if any(d < 0 for d in x_shape + w_shape):
@@ -258,8 +267,7 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     ``H_out = (H-1)*sh - top - bottom + dh*(KH-1) + 1 + output_padding_h``.
     """
     # ---- arguments that are not arrays -------------------------------------------------
-    if layout not in _LAYOUTS:
-        raise ValueError(f"layout must be 'NCHW' or 'NHWC', got layout={layout!r}")
+    _check_layout(layout)
     if not isinstance(activation, (str, type(None))) or activation not in _ACTIVATIONS:
         raise ValueError("activation must be None, 'relu', 'leaky_relu', 'sigmoid' or "
                          f"'tanh', got activation={activation!r}")
@@ -272,9 +280,7 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
         raise ValueError(f"negative_slope is out of the float range, got {negative_slope!r}") from None
     geometry = _geometry(stride, padding, output_padding, dilation)
     (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = geometry
-    g = _as_int("groups", groups)
-    if g < 1:
-        raise ValueError(f"groups must be positive, got groups={groups!r}")
+    g = _groups(groups)
     nthreads = resolve_num_threads(num_threads)
 
     # ---- arrays: dtype policy, ranks, shapes ---------------------------------------------

@@ -99,7 +99,7 @@ def test_bench_writes_json_markdown_and_merges(tmp_path, capsys):
 
 def test_interleaved_reference_rides_along_every_nth_round(monkeypatch):
     monkeypatch.setattr(bench.time, "sleep", lambda s: None)
-    monkeypatch.setattr(bench, "_WARM_SECONDS", 0.0)
+    monkeypatch.setattr(bench, "_PRESAMPLE_SECONDS", 0.0)
     log = []
 
     def timed(name, reference=0):
@@ -123,19 +123,19 @@ def test_interleaved_reference_rides_along_every_nth_round(monkeypatch):
 
 def test_sample_times_the_calls_after_the_warm_up():
     # The calls right after the pause between implementations (here: slow ones) are not
-    # timed: at least one, and as many as fit in _WARM_SECONDS.
+    # timed: at least one, and as many as fit in _PRESAMPLE_SECONDS.
     calls = []
 
     def fn():
         calls.append(None)
         if len(calls) <= 2:
-            bench.time.sleep(bench._WARM_SECONDS * 0.6)
+            bench.time.sleep(bench._PRESAMPLE_SECONDS * 0.6)
 
     t = bench._Timed("a", fn)
     t.loops = 3
     t.sample()
     assert len(calls) == 5 and len(t.samples) == 1
-    assert t.samples[0] < bench._WARM_SECONDS * 0.3
+    assert t.samples[0] < bench._PRESAMPLE_SECONDS * 0.3
 
 
 def test_bench_scaling_times_one_thread_too(tmp_path, capsys):
