@@ -72,6 +72,19 @@ cdef extern from "_col2im.h" nogil:
     # o[i*s] += z[i] for i < n (AVX-512 expanding loads at s == 2, vectors at s == 1)
     void convt_add_strided_f32(float *o, const float *z, Py_ssize_t n, Py_ssize_t s)
     void convt_add_strided_f64(double *o, const double *z, Py_ssize_t n, Py_ssize_t s)
+    # the gather form: every element of an NCHW output row once (see _col2im.h)
+    enum:
+        CONVT_GL_F32
+        CONVT_GL_F64
+    void convt_gather_table(Py_ssize_t Wo, Py_ssize_t W, Py_ssize_t KW, Py_ssize_t s,
+                            Py_ssize_t d, Py_ssize_t pad, Py_ssize_t L, unsigned *mask,
+                            Py_ssize_t *first)
+    void convt_gather_row_f32(float *o, Py_ssize_t Wo, float b, Py_ssize_t ntap,
+                              const float *const *z, const Py_ssize_t *kw,
+                              const unsigned *mask, const Py_ssize_t *first)
+    void convt_gather_row_f64(double *o, Py_ssize_t Wo, double b, Py_ssize_t ntap,
+                              const double *const *z, const Py_ssize_t *kw,
+                              const unsigned *mask, const Py_ssize_t *first)
 
 cdef extern from "_microkernel.h" nogil:
     # See _microkernel.h: pixels per micro-tile, output channels per weight panel.
@@ -132,6 +145,7 @@ cdef enum:
     PF_DIST = 3                     # selfpack: channels ahead the first block prefetches
     SELFPACK_KB = 64                # input channels per block a selfpack task packs and runs
     SERIAL_FLOPS = 1 << 21
+    GATHER_MAX = 512                # gather-form col2im: kernel columns x output blocks
 
 cdef enum Act:
     ACT_NONE = 0
@@ -447,6 +461,14 @@ cdef void tile_pixels(Plan *p, Py_ssize_t base_tasks) noexcept nogil:
     p.n_pb = ceil_div(ptot, p.bp) if ptot > 0 else 0
 
 
+cdef inline Py_ssize_t whole_taps(Py_ssize_t zj, Py_ssize_t KK) noexcept nogil:
+    """Product rows per col2im chunk: ``zj`` rounded down to whole output channels (KK
+    rows each) when it holds one, so that the gather form applies (gather_init)."""
+    if zj >= KK > 0:
+        return zj - zj % KK
+    return imax(1, zj)
+
+
 cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogil:
     """Pick the algorithm and size the col2im path's tiles.
 
@@ -477,7 +499,7 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
     p.n_cc = ceil_div(imax(1, p.Cog), p.cc)
     p.band = ceil_div(p.ah.n_out, p.n_band)
     p.n_band = ceil_div(p.ah.n_out, p.band)
-    p.zj = imax(1, imin(p.cc * KK, BUDGET_A / 64))
+    p.zj = whole_taps(imin(p.cc * KK, BUDGET_A / 64), KK)
     p.zpix = imax(1, BUDGET_A / p.zj)
     p.one_by_one = p.ah.n_in == 1 and p.aw.n_in == 1 and p.Cin < 2147483647
     # Small images: stack whole images along M (see scatter_batch), as many as make
@@ -498,7 +520,7 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
             p.cc = ceil_div(imax(1, p.Cog), p.n_cc)
             p.n_cc = ceil_div(imax(1, p.Cog), p.cc)
             p.zpix = p.znb * hw
-            p.zj = imax(1, imin(p.cc * KK, BUDGET_A / p.zpix))
+            p.zj = whole_taps(imin(p.cc * KK, BUDGET_A / p.zpix), KK)
             p.size_s = 0 if p.nhwc else p.Cig * p.zpix
     if p.one_by_one:
         # All images in one GEMM (M), parallel over channel chunks only.
@@ -1721,6 +1743,60 @@ cdef inline void add_strided(floating *o, const floating *z, Py_ssize_t n,
         convt_add_strided_f64(o, z, n, s)
 
 
+ctypedef struct Gather:
+    # The gather form of col2im (NCHW): per kernel column and output block, the lanes it
+    # fills and the first input column (convt_gather_table).
+    Py_ssize_t nblk
+    unsigned mask[GATHER_MAX]
+    Py_ssize_t first[GATHER_MAX]
+
+
+cdef bint gather_init(Gather *gt, const Plan *p, Py_ssize_t L) noexcept nogil:
+    """Fill ``gt``; False when the gather form does not apply (NHWC output, a product
+    chunk that splits an output channel's taps, or tables beyond GATHER_MAX).  ``L``:
+    lanes per block, CONVT_GL_F32 or CONVT_GL_F64."""
+    cdef Py_ssize_t KK = p.ah.k * p.aw.k
+    gt.nblk = ceil_div(p.aw.n_out, L)
+    if (p.nhwc or KK > KT_MAX or p.zj % KK != 0 or p.aw.k * gt.nblk > GATHER_MAX
+            or gt.nblk == 0):
+        return False
+    convt_gather_table(p.aw.n_out, p.aw.n_in, p.aw.k, p.aw.s, p.aw.d, p.aw.pad, L,
+                       gt.mask, gt.first)
+    return True
+
+
+cdef void gather_rows(floating *out, const floating *z, Py_ssize_t ldz, const Plan *p,
+                      const Gather *gt, Py_ssize_t n, Py_ssize_t c, Py_ssize_t ia,
+                      Py_ssize_t ib, Py_ssize_t o0, Py_ssize_t o1, floating b) noexcept nogil:
+    """col2im in the gather form: rows [o0, o1) of NCHW output channel c of image n, every
+    element written once as b + its taps' products (kh, then kw, increasing: the order in
+    which the scatter form adds them).  ``z``: the channel's KH*KW product rows, ``ldz``
+    apart, each holding input rows [ia, ib) of W pixels; taps from rows outside are not
+    added, so [ia, ib) must hold every input row that reaches [o0, o1)."""
+    cdef const Axis *ah = &p.ah
+    cdef Py_ssize_t KH = ah.k, KW = p.aw.k, W = p.aw.n_in, Wo = p.aw.n_out
+    cdef Py_ssize_t oh, kh, kw, t, ih, nt
+    cdef const floating *zt[KT_MAX]
+    cdef Py_ssize_t kwt[KT_MAX]
+    cdef floating *orow = out + ((n * p.Cout + c) * ah.n_out + o0) * Wo
+    for oh in range(o0, o1):
+        nt = 0
+        for kh in range(KH):
+            t = oh + ah.pad - kh * ah.d
+            if t < 0 or t % ah.s != 0 or t / ah.s < ia or t / ah.s >= ib:
+                continue
+            ih = t / ah.s
+            for kw in range(KW):
+                zt[nt] = z + (kh * KW + kw) * ldz + (ih - ia) * W
+                kwt[nt] = kw
+                nt += 1
+        if floating is float:
+            convt_gather_row_f32(orow, Wo, b, nt, zt, kwt, gt.mask, gt.first)
+        else:
+            convt_gather_row_f64(orow, Wo, b, nt, zt, kwt, gt.mask, gt.first)
+        orow += Wo
+
+
 cdef void gemm_px(const floating *xa, Py_ssize_t ldx, const floating *wa, Py_ssize_t ldw,
                   floating *z, Py_ssize_t npix, Py_ssize_t jn, Py_ssize_t K) noexcept nogil:
     """z[j*npix + pix] = sum_k wa[k*ldw + j] * xa[k*ldx + pix] for j < jn, pix < npix.
@@ -1787,13 +1863,19 @@ cdef void scatter_band(const floating *x, const floating *w, const floating *bia
     cdef floating *orow
     cdef floating *zj
     cdef const floating *xa
-    # 1. the band starts as the bias (or zero)
-    for co in range(coa, cob):
-        c = g * Cog + co
-        rows_fill(out, p, n, c, o0, o1, bias[c] if bias != NULL else zero)
-    # 2. input rows that reach the band: ih*sh + kh*dh - pt in [o0, o1) for some kh
+    cdef Gather gt
+    # input rows that reach the band: ih*sh + kh*dh - pt in [o0, o1) for some kh
     i0 = imax(0, ceil_div(o0 + pt - (KH - 1) * dh, sh))
     i1 = imin(H, floor_div(o1 - 1 + pt, sh) + 1)
+    # The gather form writes every element of the band once, when one product chunk
+    # holds all of those input rows; otherwise the band starts as the bias (or zero).
+    cdef bint gather = (Cig > 0 and i0 < i1 and (i1 - i0) * W <= p.zpix
+                        and gather_init(&gt, p, CONVT_GL_F32 if floating is float
+                                        else CONVT_GL_F64))
+    if not gather:
+        for co in range(coa, cob):
+            c = g * Cog + co
+            rows_fill(out, p, n, c, o0, o1, bias[c] if bias != NULL else zero)
     if Cig > 0 and i0 < i1:
         ia = i0
         while ia < i1:
@@ -1821,7 +1903,14 @@ cdef void scatter_band(const floating *x, const floating *w, const floating *bia
                             gemm("N", "T", <int> npix, <int> jn, <int> Cig, one, xa,
                                  <int> (H * W), w + (g * Cig) * J + j0, <int> J, zero, z,
                                  <int> npix)
-                    # 3. col2im, restricted to the band
+                    # col2im, restricted to the band
+                    if gather:
+                        for co in range(j0 / KK, j1 / KK):
+                            c = g * Cog + co
+                            gather_rows(out, z + (co * KK - j0) * npix, npix, p, &gt, n, c,
+                                        ia, ib, o0, o1, bias[c] if bias != NULL else zero)
+                        j0 = j1
+                        continue
                     for j in range(j0, j1):
                         co = j / KK
                         kh = (j / KW) % KH
@@ -1850,7 +1939,7 @@ cdef void scatter_band(const floating *x, const floating *w, const floating *bia
                     j0 = j1
                 cw0 = cw1
             ia = ib
-    # 4. activation over the finished band
+    # activation over the finished band
     if p.act != ACT_NONE:
         for co in range(coa, cob):
             rows_activate(out, p, n, g * Cog + co, o0, o1)
@@ -2002,11 +2091,15 @@ cdef void scatter_batch(const floating *x, const floating *w, const floating *bi
     cdef Py_ssize_t cstride
     cdef floating *orow
     cdef const floating *zr
-    # 1. bias (or zero) over the block's channels
-    for img in range(nimg):
-        for co in range(coa, cob):
-            c = g * Cog + co
-            rows_fill(out, p, n0 + img, c, 0, Ho, bias[c] if bias != NULL else zero)
+    cdef Gather gt
+    # the gather form writes every output element once; otherwise start from the bias
+    cdef bint gather = Cig > 0 and gather_init(&gt, p, CONVT_GL_F32 if floating is float
+                                                else CONVT_GL_F64)
+    if not gather:
+        for img in range(nimg):
+            for co in range(coa, cob):
+                c = g * Cog + co
+                rows_fill(out, p, n0 + img, c, 0, Ho, bias[c] if bias != NULL else zero)
     if Cig > 0:
         if not p.nhwc:
             for ci in range(Cig):
@@ -2023,7 +2116,15 @@ cdef void scatter_batch(const floating *x, const floating *w, const floating *bi
             else:
                 gemm("N", "T", <int> M, <int> jn, <int> Cig, one, s, <int> M,
                      w + (g * Cig) * J + j0, <int> J, zero, z, <int> M)
-            # 2. col2im: row j of Z into its output positions, image by image
+            # col2im: row j of Z into its output positions, image by image
+            if gather:
+                for co in range(j0 / KK, j1 / KK):
+                    c = g * Cog + co
+                    for img in range(nimg):
+                        gather_rows(out, z + (co * KK - j0) * M + img * HW, M, p, &gt,
+                                    n0 + img, c, 0, H, 0, Ho, bias[c] if bias != NULL else zero)
+                j0 = j1
+                continue
             for j in range(j0, j1):
                 co = j / KK
                 kh = (j / KW) % KH
@@ -2048,7 +2149,7 @@ cdef void scatter_batch(const floating *x, const floating *w, const floating *bi
                             cstride = sw
                         add_strided(orow, zr + iwa, iwb - iwa, cstride)
             j0 = j1
-    # 3. activation
+    # activation
     if p.act != ACT_NONE:
         for img in range(nimg):
             n = n0 + img

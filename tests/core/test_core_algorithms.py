@@ -200,6 +200,49 @@ def test_col2im_nchw_gemm_on_input_rows(dtype, cin, cout, k, stride, hw, groups)
         np.testing.assert_array_equal(y, ys[0])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("activation", [None, "relu"])
+@pytest.mark.parametrize("n,cin,cout,k,stride,dilation,padding,output_padding,hw", [
+    (1, 256, 12, 4, 2, 1, 1, 0, (8, 8)),        # dcgan3_b1's shape: one 16-lane block
+    (1, 40, 9, 2, 2, 1, 0, 0, (64, 9)),         # bands of rows; 18 columns: a 2-lane tail
+    (1, 33, 5, 5, 3, 1, 2, 2, (7, 11)),         # stride 3: one or two taps per lane
+    (1, 20, 6, (3, 2), (1, 4), 2, (1, 0, 3, 1), 3, (6, 9)),  # lanes no tap reaches
+    (3, 24, 7, 3, 2, 1, 1, 1, (5, 6)),          # stacked images (scatter_batch)
+    (1, 16, 200, 5, 1, 1, 2, 0, (12, 40)),      # rows beyond one chunk: the scatter form
+], ids=["dcgan3_b1", "bands-tail", "stride3", "untouched-lanes", "batched", "scatter"])
+def test_col2im_gather_form_writes_each_element_once(dtype, activation, n, cin, cout, k,
+                                                     stride, dilation, padding,
+                                                     output_padding, hw):
+    # NCHW col2im computes each output row once from the product rows of its taps
+    # (masked expanding loads into 16- or 8-lane blocks, a masked store for the tail)
+    # instead of adding every product row into a biased output.  Against the oracle, on
+    # 1, 2 and 3 threads with identical bits, into an output inside a larger buffer whose
+    # margins must not change.
+    rng = np.random.default_rng(cin * 7 + cout)
+    x = rng.standard_normal((n, cin) + hw).astype(dtype)
+    kk = (k, k) if isinstance(k, int) else k
+    w = rng.standard_normal((cin, cout) + kk).astype(dtype)
+    b = rng.standard_normal(cout).astype(dtype)
+    kw = dict(stride=stride, padding=padding, output_padding=output_padding,
+              dilation=dilation, activation=activation)
+    shape = convt.output_shape(x.shape, w.shape, stride=stride, padding=padding,
+                               output_padding=output_padding, dilation=dilation)
+    size = int(np.prod(shape))
+    ys = []
+    with forced(2):
+        for threads in (1, 2, 3):
+            buf = np.full(size + 64, 7.0, dtype)
+            out = buf[32:32 + size].reshape(shape)
+            out[...] = np.nan
+            y = convt.conv_transpose2d(x, w, b, out=out, num_threads=threads, **kw)
+            assert np.shares_memory(y, buf)
+            assert np.all(buf[:32] == 7.0) and np.all(buf[32 + size:] == 7.0)
+            assert_close(y, x, w, b, **kw)
+            ys.append(y.copy())
+    for y in ys[1:]:
+        np.testing.assert_array_equal(y, ys[0])
+
+
 def test_nan_weight_sends_a_micro_kernel_plan_to_the_dense_rows():
     # 1x1 input, 1x1 kernel: the micro-kernel's plan, until a NaN in the weight sends the
     # call to GEMM + col2im, here the in-place rows, with the micro-kernel's task count
