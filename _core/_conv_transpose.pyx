@@ -144,6 +144,7 @@ cdef enum:
     SELFPACK_TASKS = 4
     PF_DIST = 3                     # selfpack: channels ahead the first block prefetches
     SELFPACK_KB = 64                # input channels per block a selfpack task packs and runs
+    PRESTAGE_MAX = 1 << 21          # staged-once input elements, at most
     SERIAL_FLOPS = 1 << 21
     GATHER_MAX = 512                # gather-form col2im: kernel columns x output blocks
 
@@ -208,6 +209,10 @@ ctypedef struct Plan:
     Py_ssize_t mr                   # ... pixels per micro-tile
     bint allph                      # ... a task runs every phase of its tile (one staging)
     bint selfpack                   # ... and packs its own panel (one task per panel)
+    bint prestage                   # ... NCHW input staged once per call, shared by tasks
+    Py_ssize_t lds                  # ... prestage: elements per staged pixel (>= Cig)
+    Py_ssize_t win                  # ... prestage: elements per pixel tile's window
+    Py_ssize_t npt                  # ... prestage: pixel tiles (group, images, rows, cols)
     Py_ssize_t ntiles               # tiles per phase (tasks = phases x ntiles unless allph)
     Py_ssize_t mt_cap               # pixels per tile before the split for parallelism
 
@@ -406,6 +411,7 @@ cdef void make_plan(Plan *p) noexcept nogil:
     p.ntasks = p.ah.nph * p.aw.nph * p.ntiles
     p.allph = False
     p.selfpack = False
+    p.prestage = False
     # NCHW stages a pixel-major copy of the input tile; cap it by narrowing the channel chunk,
     # to half the budget: every weight panel sweeps the staged chunk, which should then stay
     # in L2 beside the panel's result tile (unet_up1's 1 MB chunk came back from L3 for
@@ -597,6 +603,7 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
             choose_allph(p)
         if not p.allph:
             choose_cosplit(p)
+        choose_prestage(p, sizeof(floating))
         stage3 = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off) * p.kc
         # padded staging window and a tile with room for a partial last micro-tile
         p.size_t = imax(1, stage3)
@@ -605,6 +612,8 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
             p.size_c *= p.ah.nph * p.aw.nph      # every phase's tile, kept across blocks
         # pixel offsets (Py_ssize_t), counted in elements of at least 4 bytes
         p.size_a = (p.nb * p.bq * p.bp + p.mr) * 2
+        if p.prestage:
+            p.size_t = 1                         # the tasks stage nothing themselves
 
 
 cdef void choose_cosplit(Plan *p) noexcept nogil:
@@ -679,6 +688,32 @@ cdef void choose_selfpack(Plan *p) noexcept nogil:
     p.n_ib = 1; p.n_qb = 1; p.n_pb = 1
     p.ntiles = p.G * p.n_co
     p.ntasks = p.ntiles
+
+
+cdef void choose_prestage(Plan *p, size_t itemsize) noexcept nogil:
+    """Micro-kernel path, NCHW, one phase per task: stage the input once per call, before
+    the tasks, when several tasks read the same pixels (the phases of a tile, or its
+    output-channel chunks) and the staged copy is small (PRESTAGE_MAX elements).
+
+    Each task otherwise stages its window itself, chunk by chunk: unet_up1 (1024 channels,
+    so too many for ``allph``) staged its 4 MB input four times, once per phase, and that
+    transpose was 6% of its time.  Staged once, each pixel tile's window holds every
+    channel of its group, ``lds`` apart: the channel count rounded up to an odd number of
+    cache lines, so that the pixels of a K chunk (1024 channels: 4 KB apart) do not all
+    fall into the same few cache sets.
+    """
+    cdef Py_ssize_t lines
+    p.prestage = False
+    if (p.nhwc or p.allph or p.selfpack or p.Cig < 1
+            or p.ah.nph * p.aw.nph * p.n_co < 2):
+        return
+    lines = ceil_div(p.Cig * <Py_ssize_t> itemsize, 64) | 1
+    p.lds = lines * 64 / <Py_ssize_t> itemsize
+    p.win = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off) * p.lds
+    p.npt = p.G * p.n_ib * p.n_qb * p.n_pb
+    if p.npt * p.win > PRESTAGE_MAX:
+        return
+    p.prestage = True
 
 
 cdef void choose_allph(Plan *p) noexcept nogil:
@@ -1121,8 +1156,10 @@ cdef int pack_weight_ukr(const floating *w, floating *wk, const Plan *p, Py_ssiz
 
 cdef void stage_padded(const floating *x, floating *t, const Plan *p, Py_ssize_t n0,
                        Py_ssize_t nimg, Py_ssize_t cbase, Py_ssize_t kc, Py_ssize_t r0,
-                       Py_ssize_t nr, Py_ssize_t c0, Py_ssize_t ncol) noexcept nogil:
-    """t[img][r][c][ci] = x[n0 + img][r0 + r][c0 + c][cbase + ci], zero outside the input.
+                       Py_ssize_t nr, Py_ssize_t c0, Py_ssize_t ncol,
+                       Py_ssize_t ld) noexcept nogil:
+    """t[((img*nr + r)*ncol + c)*ld + ci] = x[n0 + img][r0 + r][c0 + c][cbase + ci] for
+    ci < kc <= ld, zero outside the input.
 
     The zero border lets the micro-kernel read every tap of every pixel without a bounds
     check.  NCHW input is transposed in blocks of 16 channels x 16 pixels (``_transpose.h``).
@@ -1135,21 +1172,19 @@ cdef void stage_padded(const floating *x, floating *t, const Plan *p, Py_ssize_t
     for img in range(nimg):
         for r in range(nr):
             row = r0 + r
-            dst = t + ((img * nr + r) * ncol) * kc
+            dst = t + ((img * nr + r) * ncol) * ld
             if row < 0 or row >= H or cz <= ca:
-                memset(dst, 0, ncol * kc * sizeof(floating))
+                zero_pixels(dst, 0, ncol, kc, ld)
                 continue
-            if ca > 0:
-                memset(dst, 0, ca * kc * sizeof(floating))
-            if cz < ncol:
-                memset(dst + cz * kc, 0, (ncol - cz) * kc * sizeof(floating))
+            zero_pixels(dst, 0, ca, kc, ld)
+            zero_pixels(dst, cz, ncol, kc, ld)
             if p.nhwc:
                 src = x + (((n0 + img) * H + row) * W + c0) * p.Cin + cbase
-                if kc == p.Cin:
+                if kc == p.Cin and ld == kc:
                     memcpy(dst + ca * kc, src + ca * kc, (cz - ca) * kc * sizeof(floating))
                 else:
                     for c in range(ca, cz):
-                        memcpy(dst + c * kc, src + c * p.Cin, kc * sizeof(floating))
+                        memcpy(dst + c * ld, src + c * p.Cin, kc * sizeof(floating))
                 continue
             # NCHW: 16 channels x 16 pixels per transpose
             for ci0 in range(0, kc, 16):
@@ -1157,8 +1192,21 @@ cdef void stage_padded(const floating *x, floating *t, const Plan *p, Py_ssize_t
                 for cb in range(ca, cz, 16):
                     nj = imin(16, cz - cb)
                     for c in range(nj):
-                        rows[c] = dst + (cb + c) * kc + ci0
+                        rows[c] = dst + (cb + c) * ld + ci0
                     tr16(src + cb, H * W, imin(16, kc - ci0), nj, rows)
+
+
+cdef inline void zero_pixels(floating *dst, Py_ssize_t c0, Py_ssize_t c1, Py_ssize_t kc,
+                             Py_ssize_t ld) noexcept nogil:
+    """Staged pixels [c0, c1) of a row := 0 (their first kc elements, ld apart)."""
+    cdef Py_ssize_t c
+    if c1 <= c0:
+        return
+    if ld == kc:
+        memset(dst + c0 * kc, 0, (c1 - c0) * kc * sizeof(floating))
+        return
+    for c in range(c0, c1):
+        memset(dst + c * ld, 0, kc * sizeof(floating))
 
 
 cdef inline void phase_window(const Plan *p, const Tile *tl, Py_ssize_t *r0, Py_ssize_t *r1,
@@ -1200,11 +1248,12 @@ cdef void run_tile_ukr(const floating *x, const floating *wk, const floating *bi
     cdef Py_ssize_t r0 = 0, r1 = 0, c0 = 0, c1 = 0
     cdef bint staged = tile_window(p, tile, &tl, &r0, &r1, &c0, &c1)
     if staged:
-        stage_padded(x, st, p, tl.n0, tl.nimg, tl.g * p.Cig, p.Cig, r0, r1 - r0, c0, c1 - c0)
+        stage_padded(x, st, p, tl.n0, tl.nimg, tl.g * p.Cig, p.Cig, r0, r1 - r0, c0, c1 - c0,
+                     p.Cig)
     for ph in range(nph):
         if tile_of(p, ph * p.ntiles + tile, &tl):
             run_phase_ukr(x, wk, bias, out, p, &tl, st, sc, poff, r0, r1 - r0, c0, c1 - c0,
-                          0, p.Cig, NULL)
+                          0, p.Cig, p.Cig, NULL)
 
 
 cdef int run_panel_ukr(const floating *x, const floating *w, const floating *bias,
@@ -1246,11 +1295,12 @@ cdef int run_panel_ukr(const floating *x, const floating *w, const floating *bia
         pf.pos = 0
         pf.per_step = ceil_div(ceil_div(pf.run, 64) * pf.nruns, calls) + 1
         if staged:
-            stage_padded(x, st, p, 0, p.N, g * p.Cig + cib, nci, r0, r1 - r0, c0, c1 - c0)
+            stage_padded(x, st, p, 0, p.N, g * p.Cig + cib, nci, r0, r1 - r0, c0, c1 - c0,
+                         nci)
         for ph in range(nph):
             if tile_of(p, ph * p.ntiles + tile, &tl):
                 run_phase_ukr(x, wt, bias, out, p, &tl, st, sc + ph * tsize, poff, r0,
-                              r1 - r0, c0, c1 - c0, cib, nci, &pf)
+                              r1 - r0, c0, c1 - c0, cib, nci, nci, &pf)
         pf.per_step = ceil_div(pf.run, 64) * pf.nruns      # whatever the calls left
         convt_pf_step(&pf)
         cib += nci
@@ -1259,18 +1309,50 @@ cdef int run_panel_ukr(const floating *x, const floating *w, const floating *bia
 
 cdef void run_task_ukr(const floating *x, const floating *wk, const floating *bias,
                        floating *out, const Plan *p, Py_ssize_t task,
-                       floating *st, floating *sc, Py_ssize_t *poff) noexcept nogil:
-    """One task (one phase of one tile) of the micro-kernel path, staging its own window."""
+                       floating *st, floating *sc, Py_ssize_t *poff,
+                       floating *staged) noexcept nogil:
+    """One task (one phase of one tile) of the micro-kernel path, staging its own window
+    in ``st``, or reading its pixel tile's window in ``staged`` (``p.prestage``)."""
+    cdef Tile tl, any_phase
+    cdef Py_ssize_t tile = task % p.ntiles, r0 = 0, r1 = 0, c0 = 0, c1 = 0
+    if not tile_of(p, task, &tl):
+        return
+    if not p.prestage:
+        run_phase_ukr(x, wk, bias, out, p, &tl, st, sc, poff, 0, 0, 0, 0, 0, p.Cig, 0, NULL)
+        return
+    # the window every phase of the tile shares, staged by stage_tiles
+    tile_window(p, tile, &any_phase, &r0, &r1, &c0, &c1)
+    run_phase_ukr(x, wk, bias, out, p, &tl, staged + pixel_tile(p, tile) * p.win, sc, poff,
+                  r0, r1 - r0, c0, c1 - c0, 0, p.Cig, p.lds, NULL)
+
+
+cdef inline Py_ssize_t pixel_tile(const Plan *p, Py_ssize_t tile) noexcept nogil:
+    """The pixel tile (group, images, q rows, p columns) of a tile number: the tile without
+    its output-channel chunk."""
+    cdef Py_ssize_t pix = tile % (p.n_ib * p.n_qb * p.n_pb)
+    return tile / (p.n_co * p.n_ib * p.n_qb * p.n_pb) * (p.n_ib * p.n_qb * p.n_pb) + pix
+
+
+cdef void stage_tiles(const floating *x, floating *staged, const Plan *p,
+                      Py_ssize_t item) noexcept nogil:
+    """``p.prestage``: work item ``item`` of staging every pixel tile's window (the union of
+    its phases' windows, as ``tile_window``), 16 channels of one pixel tile per item."""
     cdef Tile tl
-    if tile_of(p, task, &tl):
-        run_phase_ukr(x, wk, bias, out, p, &tl, st, sc, poff, 0, 0, 0, 0, 0, p.Cig, NULL)
+    cdef Py_ssize_t nblk = ceil_div(p.Cig, 16), r0 = 0, r1 = 0, c0 = 0, c1 = 0
+    cdef Py_ssize_t pt = item / nblk, cb = item % nblk * 16
+    cdef Py_ssize_t pix = pt % (p.n_ib * p.n_qb * p.n_pb), g = pt / (p.n_ib * p.n_qb * p.n_pb)
+    # its tile of output-channel chunk 0
+    cdef Py_ssize_t tile = g * p.n_co * (p.n_ib * p.n_qb * p.n_pb) + pix
+    if tile_window(p, tile, &tl, &r0, &r1, &c0, &c1):
+        stage_padded(x, staged + pt * p.win + cb, p, tl.n0, tl.nimg, g * p.Cig + cb,
+                     imin(16, p.Cig - cb), r0, r1 - r0, c0, c1 - c0, p.lds)
 
 
 cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *bias,
                         floating *out, const Plan *p, const Tile *tp,
                         floating *st, floating *sc, Py_ssize_t *poff, Py_ssize_t wr0,
                         Py_ssize_t wnr, Py_ssize_t wc0, Py_ssize_t wncol, Py_ssize_t ci_a,
-                        Py_ssize_t nci, convt_pf *pf) noexcept nogil:
+                        Py_ssize_t nci, Py_ssize_t lds, convt_pf *pf) noexcept nogil:
     """One phase of one tile of the stride-phase algorithm on the micro-kernel (algorithm 3).
 
     The call adds input channels [ci_a, ci_a + nci) of the group to the tile ``sc``
@@ -1279,7 +1361,8 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
 
     Per input-channel chunk the tile's input window is staged once with a zero border
     (or, when ``wnr > 0``, the caller staged rows [wr0, wr0 + wnr) x columns
-    [wc0, wc0 + wncol) of every channel of the group already); then for each weight panel
+    [wc0, wc0 + wncol) of channels [ci_a, ci_a + nci) already, ``lds`` elements per
+    pixel); then for each weight panel
     (NB output channels) and each CONVT_R output pixels, one micro-kernel call runs the
     whole K = taps x channels with its accumulators in registers.  The pixel-major result
     tile goes through the same bias/activation epilogue as the BLAS path.
@@ -1305,7 +1388,7 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
     cdef Py_ssize_t panel = nth * ntw * p.ldk * NB   # elements of one weight panel
     cdef Py_ssize_t offh0, offw0, r0 = 0, c0 = 0, nr = 0, ncol = 0
     cdef Py_ssize_t ci0, kc, cb, m0, r, m, img, q, pp, jh, jw, ta, nt, ntaps, co, oh
-    cdef Py_ssize_t kcb, ntb, cs, kk
+    cdef Py_ssize_t kcb, ntb, cs, kk, ld, stoff
     cdef int accumulate
     # C_in = 0 is legal (the output is the bias): no tap then, and the tile is zeros.
     cdef bint any_k = jh0 < jh1 and jw0 < jw1 and nci > 0
@@ -1340,8 +1423,12 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
         ci0 = 0
         while ci0 < nci:
             kc = imin(p.kc, nci - ci0)
+            # the chunk in the staged window: pixels ld apart, from channel stoff
+            ld = lds if wnr > 0 else kc
+            stoff = ci0 if wnr > 0 else 0
             if wnr == 0:
-                stage_padded(x, st, p, n0, nimg, g * Cig + ci_a + ci0, kc, r0, nr, c0, ncol)
+                stage_padded(x, st, p, n0, nimg, g * Cig + ci_a + ci0, kc, r0, nr, c0, ncol,
+                             kc)
             # K blocks of about UKR_KB elements (taps x channels), so that the weight panel
             # block a sweep over the tile's pixels re-reads stays in L1.
             kcb = imin(kc, UKR_KB)
@@ -1359,12 +1446,12 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
                             jw = jw0 + (ta + t) % (jw1 - jw0)
                             woff[t] = ((jh * ntw + jw) * p.ldk + ci0 + cs) * NB
                             delta[t] = ((ah.tap_off[tap0h + jh] - offh0) * ncol
-                                        + aw.tap_off[tap0w + jw] - offw0) * kc
+                                        + aw.tap_off[tap0w + jw] - offw0) * ld
                         accumulate = ci_a > 0 or ci0 > 0 or ta > 0 or cs > 0
                         m0 = 0
                         while m0 < M:
                             for r in range(mr):
-                                px[r] = st + poff[m0 + r] * kc + cs
+                                px[r] = st + poff[m0 + r] * ld + stoff + cs
                             wcb = wph + cb * panel
                             ccb = sc + m0 * ldc + cb * NB
                             if floating is float:
@@ -2188,14 +2275,23 @@ cdef int scratch_parts(const Plan *p, Py_ssize_t *parts) noexcept nogil:
     return 3
 
 
+cdef inline Py_ssize_t staged_at(const Plan *p) noexcept nogil:
+    """Where the input staged once (``p.prestage``) starts in the once-allocated buffer:
+    after the packed weight, on a cache line."""
+    return ceil_div(p.G * p.cogp * p.ldk * p.ah.k * p.aw.k, 16) * 16
+
+
 cdef void alloc_sizes(const Plan *p, Py_ssize_t *per_thread, Py_ssize_t *packed) noexcept nogil:
-    """Elements ``run_impl`` allocates: per thread, and once (the repacked weight)."""
+    """Elements ``run_impl`` allocates: per thread, and once (the repacked weight, and the
+    input staged once)."""
     cdef Py_ssize_t parts[4]
     scratch_parts(p, parts)
     per_thread[0] = imax(1, parts[0] + parts[1] + parts[2] + parts[3])
     packed[0] = 0
     if p.algorithm == 3:
-        if not p.selfpack:
+        if p.prestage:
+            packed[0] = staged_at(p) + p.npt * p.win
+        elif not p.selfpack:
             packed[0] = imax(1, p.G * p.cogp * p.ldk * p.ah.k * p.aw.k)
     elif p.algorithm != 2 and not p.depthwise:
         packed[0] = imax(1, p.G * p.Cog * p.Cig * p.ah.k * p.aw.k)
@@ -2369,6 +2465,10 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
             scratch_free(&s)
             p.algorithm = 2
             return run_impl(x, w, bias, out, p, nthreads, 2)
+        if p.prestage:
+            for i in prange(p.npt * ceil_div(p.Cig, 16), schedule="static",
+                            num_threads=nthreads):
+                stage_tiles(x, wp + staged_at(p), p, i)
         for t in prange(p.ntasks, schedule="dynamic", num_threads=nthreads):
             tid = omp_get_thread_num()
             if p.allph:
@@ -2376,7 +2476,8 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                              <floating *> s.buf[tid * 3 + 1], <Py_ssize_t *> s.buf[tid * 3 + 2])
             else:
                 run_task_ukr(x, wp, bias, out, p, t, <floating *> s.buf[tid * 3],
-                             <floating *> s.buf[tid * 3 + 1], <Py_ssize_t *> s.buf[tid * 3 + 2])
+                             <floating *> s.buf[tid * 3 + 1], <Py_ssize_t *> s.buf[tid * 3 + 2],
+                             wp + staged_at(p))
         free(wp)
         scratch_free(&s)
         return 0
@@ -2512,4 +2613,5 @@ def plan_info(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W, Py_ssize
             "tile_pixels": p.nb * p.bq * p.bp if p.algorithm != 2 and not p.depthwise
             else None,
             "channels_per_task": p.nco if p.algorithm != 2 and not p.depthwise else None,
-            "tasks_pack_weight": p.algorithm == 3 and p.selfpack}
+            "tasks_pack_weight": p.algorithm == 3 and p.selfpack,
+            "input_staged_once": p.algorithm == 3 and p.prestage}

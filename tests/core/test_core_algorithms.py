@@ -406,6 +406,42 @@ def test_micro_kernel_tasks_pack_their_own_panels(dtype, layout, n, cin, cout, k
         np.testing.assert_array_equal(y, ys[0])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n,cin,cout,k,stride,padding,output_padding,dilation,groups,hw", [
+    (1, 600, 70, 2, 2, 0, 0, 1, 1, (12, 12)),       # unet_up1's form; a partial channel block
+    (1, 520, 64, 4, 2, 1, 0, 1, 1, (20, 20)),       # overlapping windows, zero borders
+    (2, 1060, 40, 3, 2, (1, 0, 1, 0), (1, 0), 1, 2, (9, 11)),   # groups, several images
+    (3, 530, 150, (3, 2), (1, 2), (2, 0, 1, 3), (0, 1), (2, 1), 1, (7, 10)),  # dilation
+    (1, 515, 33, 2, 3, 0, 2, 1, 1, (10, 9)),        # phases no tap reaches
+    (1, 1030, 1100, 2, 2, 0, 0, 1, 1, (6, 6)),      # two output-channel chunks per tile
+], ids=["unet", "halo", "groups", "dilation", "tapless-phases", "channel-chunks"])
+def test_micro_kernel_input_staged_once(dtype, n, cin, cout, k, stride, padding,
+                                        output_padding, dilation, groups, hw):
+    # NCHW, one phase per task and more than 512 input channels (so no task runs every
+    # phase): the input is staged once, before the tasks, per pixel tile (the union of
+    # its phases' windows, every channel of its group, an odd number of cache lines per
+    # pixel), and each task reads its K chunks from there.  Against the oracle, with
+    # bias and tanh, and the same bits on 1, 2 and 3 threads.
+    rng = np.random.default_rng(cin + cout)
+    kk = (k, k) if isinstance(k, int) else k
+    x = rng.standard_normal((n, cin) + hw).astype(dtype)
+    w = rng.standard_normal((cin, cout // groups) + kk).astype(dtype)
+    b = rng.standard_normal(cout).astype(dtype)
+    kw = dict(stride=stride, padding=padding, output_padding=output_padding,
+              dilation=dilation, groups=groups, activation="tanh")
+    with forced(3):
+        info = convt.plan(x.shape, w.shape, stride, padding, output_padding, dilation, groups,
+                          dtype=dtype)
+        assert info["input_staged_once"] and info["phases_per_task"] == 1, info
+        ys = []
+        for threads in (1, 2, 3):
+            y = convt.conv_transpose2d(x, w, b, num_threads=threads, **kw)
+            assert_close(y, x, w, b, **kw)
+            ys.append(y)
+    for y in ys[1:]:
+        np.testing.assert_array_equal(y, ys[0])
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 @pytest.mark.parametrize("xs,ws,at,tasks_pack", [
     ((2, 40, 9, 9), (40, 70, 4, 4), (33, 65, 1, 2), False),
