@@ -53,6 +53,12 @@ static inline void convt_gather_table(ptrdiff_t Wo, ptrdiff_t W, ptrdiff_t KW, p
         }
 }
 
+/* One output row: ntap product rows z[t] at kernel columns kw[t] (the table above). */
+#define CONVT_GATHER_ROW_HEAD(NAME, T)                                                     \
+static inline void NAME(T *restrict o, ptrdiff_t Wo, T b, ptrdiff_t ntap,                  \
+                        const T *const *z, const ptrdiff_t *kw, const unsigned *mask,      \
+                        const ptrdiff_t *first)
+
 #if defined(__AVX512F__)
 #include <immintrin.h>
 
@@ -84,12 +90,9 @@ CONVT_ADD_STRIDED(convt_add_strided_f32, float, __m512, __mmask16, ps, 16)
 CONVT_ADD_STRIDED(convt_add_strided_f64, double, __m512d, __mmask8, pd, 8)
 #undef CONVT_ADD_STRIDED
 
-/* One output row (see convt_gather_table): ntap product rows z[t] at kernel columns kw[t].
- * Masked adds, so a lane no tap reaches keeps the bias as is (-0 stays -0). */
+/* Masked adds, so a lane no tap reaches keeps the bias as is (-0 stays -0). */
 #define CONVT_GATHER_ROW(NAME, T, V, M, S, L)                                               \
-static inline void NAME(T *restrict o, ptrdiff_t Wo, T b, ptrdiff_t ntap,                  \
-                        const T *const *z, const ptrdiff_t *kw, const unsigned *mask,      \
-                        const ptrdiff_t *first)                                            \
+CONVT_GATHER_ROW_HEAD(NAME, T)                                                             \
 {                                                                                          \
     ptrdiff_t nblk = (Wo + L - 1) / L;                                                     \
     for (ptrdiff_t blk = 0; blk < nblk; blk++) {                                           \
@@ -125,9 +128,7 @@ CONVT_ADD_STRIDED(convt_add_strided_f64, double)
 #undef CONVT_ADD_STRIDED
 
 #define CONVT_GATHER_ROW(NAME, T, L)                                                       \
-static inline void NAME(T *restrict o, ptrdiff_t Wo, T b, ptrdiff_t ntap,                  \
-                        const T *const *z, const ptrdiff_t *kw, const unsigned *mask,      \
-                        const ptrdiff_t *first)                                            \
+CONVT_GATHER_ROW_HEAD(NAME, T)                                                             \
 {                                                                                          \
     ptrdiff_t nblk = (Wo + L - 1) / L;                                                     \
     for (ptrdiff_t blk = 0; blk < nblk; blk++) {                                           \
@@ -150,4 +151,5 @@ CONVT_GATHER_ROW(convt_gather_row_f64, double, CONVT_GL_F64)
 #undef CONVT_GATHER_ROW
 
 #endif
+#undef CONVT_GATHER_ROW_HEAD
 #endif
