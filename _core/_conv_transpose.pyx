@@ -605,15 +605,14 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
             choose_cosplit(p)
         choose_prestage(p, sizeof(floating))
         stage3 = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off) * p.kc
-        # padded staging window and a tile with room for a partial last micro-tile
-        p.size_t = imax(1, stage3)
+        # padded staging window (none when the input is staged once for every task) and a
+        # tile with room for a partial last micro-tile
+        p.size_t = 1 if p.prestage else imax(1, stage3)
         p.size_c = (p.nb * p.bq * p.bp + p.mr) * p.ncop
         if p.selfpack:
             p.size_c *= p.ah.nph * p.aw.nph      # every phase's tile, kept across blocks
         # pixel offsets (Py_ssize_t), counted in elements of at least 4 bytes
         p.size_a = (p.nb * p.bq * p.bp + p.mr) * 2
-        if p.prestage:
-            p.size_t = 1                         # the tasks stage nothing themselves
 
 
 cdef void choose_cosplit(Plan *p) noexcept nogil:
@@ -1870,9 +1869,11 @@ cdef void gather_rows(floating *out, const floating *z, Py_ssize_t ldz, const Pl
         nt = 0
         for kh in range(KH):
             t = oh + ah.pad - kh * ah.d
-            if t < 0 or t % ah.s != 0 or t / ah.s < ia or t / ah.s >= ib:
+            if t < 0 or t % ah.s != 0:
                 continue
             ih = t / ah.s
+            if ih < ia or ih >= ib:
+                continue
             for kw in range(KW):
                 zt[nt] = z + (kh * KW + kw) * ldz + (ih - ia) * W
                 kwt[nt] = kw
@@ -2275,10 +2276,15 @@ cdef int scratch_parts(const Plan *p, Py_ssize_t *parts) noexcept nogil:
     return 3
 
 
+cdef inline Py_ssize_t ukr_weight_size(const Plan *p) noexcept nogil:
+    """Elements of the micro-kernel's shared packed weight (every group's panels)."""
+    return p.G * p.cogp * p.ldk * p.ah.k * p.aw.k
+
+
 cdef inline Py_ssize_t staged_at(const Plan *p) noexcept nogil:
     """Where the input staged once (``p.prestage``) starts in the once-allocated buffer:
     after the packed weight, on a cache line."""
-    return ceil_div(p.G * p.cogp * p.ldk * p.ah.k * p.aw.k, 16) * 16
+    return ceil_div(ukr_weight_size(p), 16) * 16
 
 
 cdef void alloc_sizes(const Plan *p, Py_ssize_t *per_thread, Py_ssize_t *packed) noexcept nogil:
@@ -2292,7 +2298,7 @@ cdef void alloc_sizes(const Plan *p, Py_ssize_t *per_thread, Py_ssize_t *packed)
         if p.prestage:
             packed[0] = staged_at(p) + p.npt * p.win
         elif not p.selfpack:
-            packed[0] = imax(1, p.G * p.cogp * p.ldk * p.ah.k * p.aw.k)
+            packed[0] = imax(1, ukr_weight_size(p))
     elif p.algorithm != 2 and not p.depthwise:
         packed[0] = imax(1, p.G * p.Cog * p.Cig * p.ah.k * p.aw.k)
 

@@ -195,10 +195,11 @@ def plan(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilation=1, gr
 
     Returns a dict: ``algorithm``, ``threads``, ``scratch_bytes`` (the kernel's own C
     allocations: per-thread scratch times threads, plus the repacked weight when the
-    algorithm repacks it and the input when it is staged once), ``output_bytes``, ``tasks`` (the parallel work items),
-    ``phases_per_task`` (stride phases one task computes on one staged input window), and
-    for the stride-phase algorithms ``tile_pixels`` (input pixels of one phase a task
-    covers, at most) and ``channels_per_task`` (output channels of a task, at most);
+    algorithm repacks it and the input when it is staged once), ``output_bytes``,
+    ``tasks`` (the parallel work items), ``phases_per_task`` (stride phases one task
+    computes on one staged input window), and for the stride-phase algorithms
+    ``tile_pixels`` (input pixels of one phase a task covers, at most) and
+    ``channels_per_task`` (output channels of a task, at most);
     ``tasks_pack_weight``: each task packs its own weight panel (no shared packed copy);
     ``input_staged_once``: the input is staged (transposed pixel-major) once for all tasks,
     instead of by each task for its own window.
