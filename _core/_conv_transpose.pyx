@@ -1838,13 +1838,14 @@ ctypedef struct Gather:
 
 
 cdef bint gather_init(Gather *gt, const Plan *p, Py_ssize_t L) noexcept nogil:
-    """Fill ``gt``; False when the gather form does not apply (NHWC output, a product
-    chunk that splits an output channel's taps, or tables beyond GATHER_MAX).  ``L``:
-    lanes per block, CONVT_GL_F32 or CONVT_GL_F64."""
+    """Fill ``gt``; False when the gather form does not apply (NHWC output, an empty
+    input, whose product chunks never run to write the output, a product chunk that
+    splits an output channel's taps, or tables beyond GATHER_MAX).  ``L``: lanes per
+    block, CONVT_GL_F32 or CONVT_GL_F64."""
     cdef Py_ssize_t KK = p.ah.k * p.aw.k
     gt.nblk = ceil_div(p.aw.n_out, L)
-    if (p.nhwc or KK > KT_MAX or p.zj % KK != 0 or p.aw.k * gt.nblk > GATHER_MAX
-            or gt.nblk == 0):
+    if (p.nhwc or p.ah.n_in * p.aw.n_in < 1 or KK > KT_MAX or p.zj % KK != 0
+            or p.aw.k * gt.nblk > GATHER_MAX or gt.nblk == 0):
         return False
     convt_gather_table(p.aw.n_out, p.aw.n_in, p.aw.k, p.aw.s, p.aw.d, p.aw.pad, L,
                        gt.mask, gt.first)

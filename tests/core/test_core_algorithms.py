@@ -506,6 +506,30 @@ def test_no_input_channels_gives_the_bias_everywhere(algorithm, dtype, layout, c
                                            atol=0, err_msg=f"{activation} bias={b is not None}")
 
 
+@ALGORITHMS
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["NCHW", "NHWC"])
+@pytest.mark.parametrize("hw", [(1, 0), (0, 3)], ids=["no-columns", "no-rows"])
+def test_empty_image_gives_the_bias_everywhere(algorithm, dtype, layout, hw):
+    # An input with no rows or no columns still has an output when the kernel, dilation
+    # and padding reach past it (the CI fuzz: 1x0 pixels, kernel 1x2, dilation 3): every
+    # element is the bias.  `out` starts as NaN, so an element no path writes shows (the
+    # gather-form col2im, which writes the output from its product chunks, once left it
+    # unwritten: there are no chunks).
+    x = np.ones((2, 5) + hw if layout == "NCHW" else (2,) + hw + (5,), dtype)
+    w = np.ones((5, 3, 2, 2), dtype)
+    b = np.arange(1, 4, dtype=dtype)
+    kw = dict(stride=(1, 2), padding=(0, 0, 0, 1), output_padding=(0, 1), dilation=(1, 3),
+              layout=layout)
+    with forced(algorithm):
+        shape = convt.output_shape(x.shape, w.shape, **kw)
+        out = np.full(shape, np.nan, dtype)
+        y = convt.conv_transpose2d(x, w, b, out=out, **kw)
+    assert y.size > 0
+    expected = b[:, None, None] if layout == "NCHW" else b
+    np.testing.assert_array_equal(y, np.broadcast_to(expected, shape))
+
+
 @pytest.mark.parametrize("sw", [1, 2, 3, 5])
 def test_depthwise_rows_upsampled_columns_at_every_edge(sw):
     # The depthwise row kernel upsamples each input row by repetition; columns whose
