@@ -115,19 +115,23 @@ def _array(name, a):
     return a
 
 
+def _out_len(n_in, s, pad_lo, pad_hi, d, k, op):
+    """Output length along one axis: (n_in-1)*s - pad_lo - pad_hi + d*(k-1) + 1 + op."""
+    return (n_in - 1) * s - pad_lo - pad_hi + d * (k - 1) + 1 + op
+
+
 def output_shape(x_shape, w_shape, stride=1, padding=0, output_padding=0, dilation=1,
                  groups=1, layout="NCHW"):
     """Shape of the result for the given input and weight shapes (no data needed)."""
     (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = _geometry(
         stride, padding, output_padding, dilation)
     kh, kw = w_shape[2], w_shape[3]
-    # H_out = (H-1)*sh - top - bottom + dh*(KH-1) + 1 + output_padding_h
     if layout == "NHWC":
         n, h, w, _ = x_shape
     else:
         n, _, h, w = x_shape
-    ho = (h - 1) * sh - pt - pb + dh * (kh - 1) + 1 + oph
-    wo = (w - 1) * sw - pl - pr + dw * (kw - 1) + 1 + opw
+    ho = _out_len(h, sh, pt, pb, dh, kh, oph)
+    wo = _out_len(w, sw, pl, pr, dw, kw, opw)
     cout = w_shape[1] * groups
     return (n, cout, ho, wo) if layout == "NCHW" else (n, ho, wo, cout)
 
@@ -174,9 +178,8 @@ def _check_shapes(x_shape, w_shape, g, layout, geometry, raw, itemsize, bias=Non
     if kh > _GEOMETRY_MAX or kw > _GEOMETRY_MAX:
         raise ValueError(f"weight kernel dims are too large, got weight.shape={w_shape}")
 
-    # H_out = (H-1)*sh - top - bottom + dh*(KH-1) + 1 + output_padding_h   (W likewise)
-    ho = (h - 1) * sh - pt - pb + dh * (kh - 1) + 1 + oph
-    wo = (w - 1) * sw - pl - pr + dw * (kw - 1) + 1 + opw
+    ho = _out_len(h, sh, pt, pb, dh, kh, oph)
+    wo = _out_len(w, sw, pl, pr, dw, kw, opw)
     if ho <= 0 or wo <= 0:
         raise ValueError(f"the output would be empty or negative: H_out={ho}, W_out={wo} "
                          f"(x.shape={x_shape}, weight.shape={w_shape}, stride={stride!r}, "
