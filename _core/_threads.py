@@ -98,6 +98,8 @@ def threads(n):
 
 def resolve_num_threads(num_threads) -> int:
     """``None`` -> the default; negative counts back from the core count; 0 -> ValueError."""
+    if type(num_threads) is int and 0 < num_threads <= _MAX_THREADS:
+        return num_threads if _OPENMP else 1
     if num_threads is None:
         n = get_num_threads()
     else:

@@ -6,7 +6,6 @@ on contiguous arrays with explicit geometry and cannot fail except on ``malloc``
 """
 from __future__ import annotations
 
-import contextlib
 import operator
 import os
 import sys
@@ -29,7 +28,7 @@ _kernel = None
 # Multiply-adds below which OpenBLAS never threads a GEMM (its own cut-off is far above:
 # about 65536 * threads elements of work per call), so the BLAS guard can be skipped.
 _BLAS_THREADING_MIN = 1 << 16
-_NO_GUARD = contextlib.nullcontext()  # reusable: nullcontext holds no state
+_MAXSIZE = sys.maxsize
 
 # Tests set this to 1 (stride phases on BLAS), 2 (GEMM + col2im) or 3 (stride phases on the
 # micro-kernel) to cover every algorithm on the same cases; 0 lets the kernel choose.
@@ -141,6 +140,16 @@ def _check_layout(layout):
         raise ValueError(f"layout must be 'NCHW' or 'NHWC', got layout={layout!r}")
 
 
+def _slope(negative_slope):
+    if isinstance(negative_slope, (bool, np.bool_)) or not isinstance(
+            negative_slope, (int, float, np.integer, np.floating)):
+        raise TypeError(f"negative_slope must be a real number, got {negative_slope!r}")
+    try:
+        return float(negative_slope)
+    except OverflowError:
+        raise ValueError(f"negative_slope is out of the float range, got {negative_slope!r}") from None
+
+
 def _groups(groups):
     g = _as_int("groups", groups)
     if g < 1:
@@ -186,8 +195,7 @@ def _check_shapes(x_shape, w_shape, g, layout, geometry, raw, itemsize, bias=Non
                          f"padding={padding!r}, output_padding={output_padding!r}, "
                          f"dilation={dilation!r})")
     shape = (n, cout, ho, wo) if layout == "NCHW" else (n, ho, wo, cout)
-    if n * cout * ho * wo * itemsize > sys.maxsize or ho > sys.maxsize // 4 \
-            or wo > sys.maxsize // 4:
+    if n * cout * ho * wo * itemsize > _MAXSIZE or ho > _MAXSIZE // 4 or wo > _MAXSIZE // 4:
         raise ValueError(f"the output shape {shape} overflows the address space")
     return n, cin, h, w, cout, shape
 
@@ -278,21 +286,19 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     if not isinstance(activation, (str, type(None))) or activation not in _ACTIVATIONS:
         raise ValueError("activation must be None, 'relu', 'leaky_relu', 'sigmoid' or "
                          f"'tanh', got activation={activation!r}")
-    if isinstance(negative_slope, (bool, np.bool_)) or not isinstance(
-            negative_slope, (int, float, np.integer, np.floating)):
-        raise TypeError(f"negative_slope must be a real number, got {negative_slope!r}")
-    try:
-        slope = float(negative_slope)
-    except OverflowError:
-        raise ValueError(f"negative_slope is out of the float range, got {negative_slope!r}") from None
+    slope = negative_slope if type(negative_slope) is float else _slope(negative_slope)
     geometry = _geometry(stride, padding, output_padding, dilation)
     (sh, sw), (pt, pb, pl, pr), (oph, opw), (dh, dw) = geometry
-    g = _groups(groups)
+    g = groups if type(groups) is int and groups > 0 else _groups(groups)
     nthreads = resolve_num_threads(num_threads)
 
     # ---- arrays: dtype policy, ranks, shapes ---------------------------------------------
-    x = _array("x", x)
-    weight = _array("weight", weight)
+    # (the type tests spare the common call two function calls: this path is the
+    # overhead of every small layer)
+    if type(x) is not np.ndarray:
+        x = _array("x", x)
+    if type(weight) is not np.ndarray:
+        weight = _array("weight", weight)
     if x.dtype not in _COMPUTE:
         raise TypeError("x must be float16, float32 or float64, got "
                         f"x.dtype={x.dtype}")
@@ -337,11 +343,14 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
     if numel:
         kernel = _kernel or _load_kernel()
         run = kernel.run_f32 if cdt is np.float32 else kernel.run_f64
+        args = (xc, wc, bc, result, layout == "NHWC", g, sh, sw, pt, pl, dh, dw,
+                _ACTIVATIONS[activation], slope, nthreads, _force_algorithm)
         # Too small for BLAS to start threads of its own: skip the guard's calls.
-        small = n * h * w * weight.size < _BLAS_THREADING_MIN     # weight: cin*cog*kh*kw
-        with _NO_GUARD if small else blas_single_threaded:
-            status = run(xc, wc, bc, result, layout == "NHWC", g, sh, sw, pt, pl, dh, dw,
-                         _ACTIVATIONS[activation], slope, nthreads, _force_algorithm)
+        if n * h * w * weight.size < _BLAS_THREADING_MIN:      # weight: cin*cog*kh*kw
+            status = run(*args)
+        else:
+            with blas_single_threaded:
+                status = run(*args)
         if status:
             raise MemoryError("convt: could not allocate the kernel's scratch memory")
     if result.dtype != x.dtype:
