@@ -39,6 +39,8 @@ an ordinary stride-1 correlation of the input with a sub-kernel, computed as a G
   barrier.  Both copies (staging, packing) are 16 x 16 transposes; the packing also
   checks the weight for NaN/Inf.  Algorithm 2 is
   GEMM + col2im over outputs a task owns (``scatter_*``).
+* Algorithm 4 (``run_direct``) is the definition itself, output by output, for problems
+  too small to pay for any of the above's set-up.
 """
 from cython cimport floating
 from cython.parallel cimport prange
@@ -146,6 +148,7 @@ cdef enum:
     SELFPACK_KB = 64                # input channels per block a selfpack task packs and runs
     PRESTAGE_MAX = 1 << 21          # staged-once input elements, at most
     SERIAL_FLOPS = 1 << 21
+    DIRECT_WORK = 2048              # multiply-adds + tap tests up to which the direct loops run
     GATHER_MAX = 512                # gather-form col2im: kernel columns x output blocks
 
 cdef enum Act:
@@ -2499,6 +2502,56 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
     scratch_free(&s)
     return 0
 
+cdef inline bint use_direct(double macs, double outputs, Py_ssize_t taps,
+                            int algorithm) noexcept nogil:
+    # Below a couple of thousand multiply-adds every planned path costs more in set-up
+    # (tap tables, scratch, weight packing, an OpenMP team, BLAS calls) than the
+    # arithmetic: two microseconds or more against about one.  The direct loops also test
+    # every tap of every output, which counts when there is little else (no input channels).
+    return algorithm == 4 or (algorithm == 0 and macs + outputs * taps <= DIRECT_WORK)
+
+
+cdef void run_direct(const floating *x, const floating *w, const floating *bias,
+                     floating *out, bint nhwc, Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H,
+                     Py_ssize_t W, Py_ssize_t Cout, Py_ssize_t Ho, Py_ssize_t Wo,
+                     Py_ssize_t G, Py_ssize_t Cog, Py_ssize_t KH, Py_ssize_t KW,
+                     Py_ssize_t sh, Py_ssize_t sw, Py_ssize_t pt, Py_ssize_t pl,
+                     Py_ssize_t dh, Py_ssize_t dw, int act, floating slope) noexcept nogil:
+    """The definition, output by output, on one thread (algorithm 4): each output element
+    sums exactly the taps that reach it, so no padding zero meets a NaN/Inf weight and
+    nothing is allocated."""
+    cdef Py_ssize_t Cig = Cin // G
+    cdef Py_ssize_t n, co, oh, ow, kh, kw, ci, th, tw, ih, iw, g, c, xo, xs
+    cdef floating acc
+    # x offset of (image, channel, row, column) = n*Cin*H*W + ci*xs + (ih*W + iw)*xp
+    cdef Py_ssize_t xp = Cin if nhwc else 1
+    xs = 1 if nhwc else H * W
+    for n in range(N):
+        for co in range(Cout):
+            g = co // Cog
+            c = co - g * Cog
+            for oh in range(Ho):
+                for ow in range(Wo):
+                    acc = bias[co] if bias != NULL else 0
+                    for kh in range(KH):
+                        th = oh + pt - kh * dh
+                        if th < 0 or th % sh != 0 or th // sh >= H:
+                            continue
+                        ih = th // sh
+                        for kw in range(KW):
+                            tw = ow + pl - kw * dw
+                            if tw < 0 or tw % sw != 0 or tw // sw >= W:
+                                continue
+                            iw = tw // sw
+                            xo = n * Cin * H * W + g * Cig * xs + (ih * W + iw) * xp
+                            for ci in range(Cig):
+                                acc = acc + x[xo + ci * xs] * w[
+                                    (((g * Cig + ci) * Cog + c) * KH + kh) * KW + kw]
+                    if nhwc:
+                        out[((n * Ho + oh) * Wo + ow) * Cout + co] = activate(acc, act, slope)
+                    else:
+                        out[((n * Cout + co) * Ho + oh) * Wo + ow] = activate(acc, act, slope)
+
 
 cdef int run(const floating[:, :, :, ::1] x,      # IN  NCHW or NHWC
              const floating[:, :, :, ::1] w,      # IN  (C_in, C_out/g, KH, KW)
@@ -2512,9 +2565,9 @@ cdef int run(const floating[:, :, :, ::1] x,      # IN  NCHW or NHWC
 
     Preconditions (checked by ``convt.conv_transpose2d``): shapes consistent, geometry
     positive, ``out`` not overlapping the inputs, every size below 2**31 where BLAS sees it.
-    ``algorithm``: 0 chooses; 1 forces stride phases, 2 forces GEMM + col2im (tests use
-    these to cover both).  A weight holding NaN/Inf always takes 2: it is the algorithm
-    that never multiplies padding zeros by a tap.
+    ``algorithm``: 0 chooses; 1 forces stride phases, 2 GEMM + col2im, 3 stride phases on
+    the micro-kernel, 4 the direct loops (tests use these to cover all).  A weight holding
+    NaN/Inf sends 1 and 3 to 2: they would multiply padding zeros by its taps.
     """
     cdef Plan p
     cdef int status = 0
@@ -2544,6 +2597,14 @@ cdef int run(const floating[:, :, :, ::1] x,      # IN  NCHW or NHWC
         xptr = &x[0, 0, 0, 0]
     if w.shape[0] * w.shape[1] * w.shape[2] * w.shape[3] > 0:
         wptr = &w[0, 0, 0, 0]
+    # (in double: the product of the sizes can pass 2**63)
+    if use_direct(<double> p.N * p.Cin * p.Cog * w.shape[2] * w.shape[3] * H * W,
+                  <double> p.N * p.Cout * Ho * Wo, w.shape[2] * w.shape[3], algorithm):
+        with nogil:
+            run_direct(xptr, wptr, bptr, &out[0, 0, 0, 0], nhwc, p.N, p.Cin, H, W, p.Cout, Ho,
+                       Wo, groups, p.Cog, w.shape[2], w.shape[3], sh, sw, pt, pl, dh, dw, act,
+                       <floating> slope)
+        return 0
     with nogil:
         if axis_init(&p.ah, H, Ho, w.shape[2], sh, dh, pt) != 0:
             status = -1
@@ -2592,6 +2653,12 @@ def plan_info(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W, Py_ssize
     task count, and the elements it allocates per thread and once (repacked weight)."""
     cdef Plan p
     cdef Py_ssize_t per_thread, packed
+    if use_direct(<double> N * Cin * Cog * KH * KW * H * W, <double> N * Cog * groups * Ho * Wo,
+                  KH * KW, algorithm):
+        return {"algorithm": "direct", "per_thread_elements": 0, "packed_weight_elements": 0,
+                "tasks": 1, "phases_per_task": 1, "tile_pixels": None,
+                "channels_per_task": None, "tasks_pack_weight": False,
+                "input_staged_once": False}
     p.nhwc = nhwc
     p.N = N; p.Cin = Cin; p.G = groups; p.Cig = Cin // groups; p.Cog = Cog
     p.Cout = Cog * groups

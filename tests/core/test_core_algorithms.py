@@ -20,8 +20,8 @@ from reference import assert_close
 EXAMPLES = int(os.environ.get("CONVT_FUZZ_EXAMPLES", "40"))
 
 
-ALGORITHMS = pytest.mark.parametrize("algorithm", [1, 2, 3],
-                                     ids=["phases", "col2im", "microkernel"])
+ALGORITHMS = pytest.mark.parametrize("algorithm", [1, 2, 3, 4],
+                                     ids=["phases", "col2im", "microkernel", "direct"])
 
 
 class forced:
@@ -548,8 +548,9 @@ def test_depthwise_rows_upsampled_columns_at_every_edge(sw):
         b = rng.standard_normal(3).astype(np.float32)
         kw_ = dict(stride=(2, sw), padding=(1, 0, pl, pr), output_padding=(0, min(opw, sw - 1)),
                    groups=3)
-        assert convt.plan(x.shape, wt.shape, **kw_)["algorithm"] == "depthwise rows"
-        y = convt.conv_transpose2d(x, wt, b, **kw_)
+        with forced(1):     # (small enough for the direct loops otherwise)
+            assert convt.plan(x.shape, wt.shape, **kw_)["algorithm"] == "depthwise rows"
+            y = convt.conv_transpose2d(x, wt, b, **kw_)
         assert_close(y, x, wt, b, **kw_)
         checked += 1
     assert checked >= 6
@@ -587,6 +588,40 @@ def test_micro_kernel_nchw_epilogue_writes_exactly_its_columns(dtype, sw, bias):
             ys.append(y.copy())
         for y in ys[1:]:
             np.testing.assert_array_equal(y, ys[0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["NCHW", "NHWC"])
+def test_direct_loops_write_exactly_the_output(dtype, layout):
+    # The direct loops index the output themselves: into an output inside a larger buffer
+    # whose margins must not change, every element written (it starts as NaN), over
+    # groups, crop, dilation, output padding past the full result and an activation.
+    rng = np.random.default_rng(3)
+    for n, cin, cout, groups, k, stride, padding, output_padding, dilation, hw in [
+            (1, 1, 1, 1, (3, 3), 1, 0, 0, 1, (4, 4)),
+            (2, 4, 2, 2, (2, 3), (2, 1), (1, 0, 0, 2), (1, 0), (1, 2), (3, 5)),
+            (1, 3, 6, 3, (1, 2), (3, 2), 0, (2, 1), 1, (2, 2)),
+            (3, 2, 1, 1, (4, 1), 2, (2, 1, 0, 0), 0, (2, 1), (1, 3))]:
+        x = rng.standard_normal((n, cin) + hw).astype(dtype)
+        if layout == "NHWC":
+            x = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+        w = rng.standard_normal((cin, cout // groups) + k).astype(dtype)
+        b = rng.standard_normal(cout).astype(dtype)
+        kw = dict(stride=stride, padding=padding, output_padding=output_padding,
+                  dilation=dilation, groups=groups, layout=layout, activation="leaky_relu",
+                  negative_slope=0.3)
+        assert convt.plan(x.shape, w.shape, stride, padding, output_padding, dilation,
+                          groups, layout=layout, dtype=dtype)["algorithm"] == "direct"
+        shape = convt.output_shape(x.shape, w.shape, stride, padding, output_padding,
+                                   dilation, groups, layout)
+        size = int(np.prod(shape))
+        buf = np.full(size + 64, 7.0, dtype)
+        out = buf[32:32 + size].reshape(shape)
+        out[...] = np.nan
+        y = convt.conv_transpose2d(x, w, b, out=out, **kw)
+        assert y is out
+        assert np.all(buf[:32] == 7.0) and np.all(buf[32 + size:] == 7.0)
+        assert_close(y, x, w, b, **kw)
 
 
 @pytest.mark.parametrize("k,stride,activation", [

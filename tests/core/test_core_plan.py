@@ -89,7 +89,7 @@ def test_plan_survives_empty_problems():
     script = textwrap.dedent("""
         import itertools, convt, convt.conv_transpose as ct
         for alg, n, cin, hw, cout, k, s, layout, dt in itertools.product(
-                (0, 1, 2, 3), (0, 1, 3), (0, 2), (0, 1, 5), (0, 1, 70), (1, 3), (1, 2),
+                (0, 1, 2, 3, 4), (0, 1, 3), (0, 2), (0, 1, 5), (0, 1, 70), (1, 3), (1, 2),
                 ("NCHW", "NHWC"), ("float32", "float64")):
             ct._force_algorithm = alg
             xs = (n, cin, hw, hw) if layout == "NCHW" else (n, hw, hw, cin)
@@ -113,6 +113,18 @@ def test_weight_heavy_small_batches_skip_the_repacking():
     assert convt.plan((16, 256, 8, 8), w, 2, 1)["algorithm"] == "stride phases (micro-kernel)"
     assert convt.plan((1, 8, 8, 256), w, 2, 1, layout="NHWC")["algorithm"] == \
         "stride phases (micro-kernel)"
+
+
+def test_tiny_problems_run_the_direct_loops():
+    # Multiply-adds plus tap tests (outputs x kernel taps) up to 2048: the definition,
+    # with nothing allocated.  Past it, or with no input channels but a large output
+    # (no multiply-adds, many tap tests), a planned kernel.
+    tiny = convt.plan((1, 1, 4, 4), (1, 1, 3, 3))          # 144 + 36 * 9
+    assert tiny["algorithm"] == "direct" and tiny["scratch_bytes"] == 0 and tiny["tasks"] == 1
+    assert convt.plan((1, 2, 4, 4), (2, 2, 3, 3))["algorithm"] == "direct"     # 576 + 648
+    assert convt.plan((1, 4, 4, 4), (4, 4, 3, 3), 2)["algorithm"] != "direct"  # 2304 + 2916
+    assert convt.plan((2, 0, 40, 40), (0, 8, 3, 3))["algorithm"] != "direct"   # 0 + 241x9
+    assert convt.plan((1, 4, 4, 2), (2, 2, 3, 3), layout="NHWC")["algorithm"] == "direct"
 
 
 @pytest.mark.parametrize("xs,ws,kw,match", [

@@ -198,9 +198,12 @@ def test_mint_layer_and_functional(case, dt, msdt, rng):
     f = mint.nn.functional.conv_transpose2d(Tensor(x), m.weight, m.bias, m.stride, m.padding,
                                             m.output_padding, m.groups, m.dilation).asnumpy()
     np.testing.assert_array_equal(f, y)
-    # unbatched (C, H, W)
+    # unbatched (C, H, W): the second image alone (a problem half the size, which the
+    # kernel may sum in another order than the batch: to the oracle, not to y's bits)
     u = m(Tensor(x[1])).asnumpy()
-    np.testing.assert_array_equal(u, y[1])
+    assert u.shape == y.shape[1:]
+    assert_close(u[None], x[1:2], w, b, stride=m.stride, padding=(p[0], p[0], p[1], p[1]),
+                 output_padding=m.output_padding, dilation=m.dilation, groups=m.groups)
 
 
 def test_mint_output_size(rng):
