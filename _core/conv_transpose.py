@@ -30,8 +30,9 @@ _kernel = None
 _BLAS_THREADING_MIN = 1 << 16
 _MAXSIZE = sys.maxsize
 
-# Tests set this to 1 (stride phases on BLAS), 2 (GEMM + col2im) or 3 (stride phases on the
-# micro-kernel) to cover every algorithm on the same cases; 0 lets the kernel choose.
+# Tests set this to 1 (stride phases on BLAS), 2 (GEMM + col2im), 3 (stride phases on the
+# micro-kernel) or 4 (the direct loops) to cover every algorithm on the same cases; 0 lets
+# the kernel choose.
 # Not an API.
 _force_algorithm = int(os.environ.get("CONVT_ALGORITHM", "0") or 0)
 
