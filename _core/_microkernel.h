@@ -9,6 +9,10 @@
  *
  * c[r][0:NB] = sum_t sum_k  w[woff[t] + k*NB + 0:NB] * px[r][k - delta[t]]     r < CONVT_R
  *
+ * Both the pixels (px[r]) and their result rows (c[r]) are given one pointer per row, so a
+ * micro-tile can be any set of pixels: run_phase_ukr groups the pixels that share a set of
+ * taps (those that do not reach the zero border) and passes only those taps.
+ *
  * NB = CONVT_NV vectors of output channels, CONVT_R pixels: 4x6 zmm accumulators on
  * AVX-512 (32 registers), 2x6 on AVX/SSE (16 registers), so nothing spills; the narrow
  * variant is half the vectors by twice the pixels.  GCC vector
@@ -39,12 +43,13 @@
 typedef float convt_vf __attribute__((vector_size(CONVT_VBYTES), aligned(4)));
 typedef double convt_vd __attribute__((vector_size(CONVT_VBYTES), aligned(8)));
 
-/* NAME(ntap, woff, delta, kc, w, px, c, ldc, accumulate) for NV_ vectors x R_ pixels.
+/* NAME(ntap, woff, delta, kc, w, px, c, accumulate) for NV_ vectors x R_ pixels.  With
+ * ntap = 0 it writes zeros (or leaves c as it is when accumulating).
  * Each pixel's broadcast is consumed at once by every weight vector, so only one
  * broadcast is live and the weight vectors stay in registers. */
 #define CONVT_UKR(NAME, T, V, NV_, R_)                                                     \
 static inline void NAME(ptrdiff_t ntap, const ptrdiff_t *woff, const ptrdiff_t *delta,    \
-                        ptrdiff_t kc, const T *w, const T *const *px, T *c, ptrdiff_t ldc,\
+                        ptrdiff_t kc, const T *w, const T *const *px, T *const *c,        \
                         int accumulate)                                                    \
 {                                                                                          \
     enum { L = CONVT_VBYTES / (int)sizeof(T) };                                            \
@@ -52,7 +57,7 @@ static inline void NAME(ptrdiff_t ntap, const ptrdiff_t *woff, const ptrdiff_t *
     int r, v;                                                                              \
     for (r = 0; r < R_; r++)                                                               \
         for (v = 0; v < NV_; v++)                                                          \
-            acc[r][v] = accumulate ? *(const V *)(c + r * ldc + v * L) : (V){0};           \
+            acc[r][v] = accumulate ? *(const V *)(c[r] + v * L) : (V){0};                  \
     for (ptrdiff_t t = 0; t < ntap; t++) {                                                 \
         const T *wp = w + woff[t];                                                         \
         const T *a[R_];                                                                    \
@@ -72,7 +77,7 @@ static inline void NAME(ptrdiff_t ntap, const ptrdiff_t *woff, const ptrdiff_t *
     }                                                                                      \
     for (r = 0; r < R_; r++)                                                               \
         for (v = 0; v < NV_; v++)                                                          \
-            *(V *)(c + r * ldc + v * L) = acc[r][v];                                       \
+            *(V *)(c[r] + v * L) = acc[r][v];                                              \
 }
 
 /* Wide panels (NV vectors of output channels, CONVT_R pixels) and narrow ones (half the

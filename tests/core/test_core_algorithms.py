@@ -592,6 +592,54 @@ def test_micro_kernel_nchw_epilogue_writes_exactly_its_columns(dtype, sw, bias):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("layout", ["NCHW", "NHWC"])
+@pytest.mark.parametrize("n,cin,cout,k,stride,padding,output_padding,dilation,hw", [
+    (3, 140, 70, 4, 2, 1, 0, 1, (4, 4)),        # dcgan2's form: corner, edge and inner pixels
+    (8, 300, 256, 4, 2, 1, 0, 1, (4, 4)),       # ... on the selfpack path (channel blocks)
+    (2, 130, 20, 3, 1, 1, 0, 1, (5, 7)),        # one phase, three taps a side, narrow panels
+    (1, 200, 64, 3, 1, 2, 0, 2, (6, 6)),        # dilated: two border rows a side
+    (2, 129, 40, (5, 3), (3, 2), (2, 0, 1, 1), (1, 1), 1, (3, 5)),   # few taps, odd sizes
+    (1, 16, 96, 7, 1, 0, 0, 1, (2, 3)),         # more distinct tap sets than are sorted
+], ids=["dcgan2", "selfpack", "s1k3", "dilated", "odd", "unsorted"])
+def test_micro_kernel_skips_taps_that_reach_the_zero_border(dtype, layout, n, cin, cout, k,
+                                                            stride, padding, output_padding,
+                                                            dilation, hw):
+    # The micro-kernel sorts a tile's pixels by the taps that reach real input and runs
+    # each class with only those taps: per-class partial micro-tiles, classes whose first
+    # K block (one tap per block at 128+ channels) has no tap and must still start the
+    # tile at zero, the selfpack path's channel blocks.  Against the oracle, into an
+    # output inside a larger buffer whose margins must not change, the same bits on 1, 2
+    # and 3 threads.
+    rng = np.random.default_rng(cin + cout)
+    kk = (k, k) if isinstance(k, int) else k
+    x = rng.standard_normal((n, cin) + hw).astype(dtype)
+    if layout == "NHWC":
+        x = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+    w = rng.standard_normal((cin, cout) + kk).astype(dtype)
+    b = rng.standard_normal(cout).astype(dtype)
+    kw = dict(stride=stride, padding=padding, output_padding=output_padding,
+              dilation=dilation, layout=layout)
+    shape = convt.output_shape(x.shape, w.shape, stride, padding, output_padding, dilation,
+                               1, layout)
+    size = int(np.prod(shape))
+    ys = []
+    with forced(3):
+        info = convt.plan(x.shape, w.shape, stride, padding, output_padding, dilation,
+                          layout=layout, dtype=dtype)
+        assert info["tasks_pack_weight"] == (cin == 300), info
+        for threads in (1, 2, 3):
+            buf = np.full(size + 64, 7.0, dtype)
+            out = buf[32:32 + size].reshape(shape)
+            out[...] = np.nan
+            y = convt.conv_transpose2d(x, w, b, out=out, num_threads=threads, **kw)
+            assert np.all(buf[:32] == 7.0) and np.all(buf[32 + size:] == 7.0)
+            assert_close(y, x, w, b, **kw)
+            ys.append(y.copy())
+    for y in ys[1:]:
+        np.testing.assert_array_equal(y, ys[0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["NCHW", "NHWC"])
 def test_direct_loops_write_exactly_the_output(dtype, layout):
     # The direct loops index the output themselves: into an output inside a larger buffer
     # whose margins must not change, every element written (it starts as NaN), over
