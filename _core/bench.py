@@ -84,7 +84,9 @@ def select_layers(layers, spec):
 
 
 def layer_flops(layer):
-    """Useful FLOPs: ``2*N*C_in*(C_out/groups)*KH*KW*H*W`` (no inserted zeros counted)."""
+    """The conventional count, ``2*N*C_in*(C_out/groups)*KH*KW*H*W``: every (input pixel,
+    tap) pair, no inserted zeros, but also the pairs whose output the padding crops, which
+    convt's kernels mostly skip (so a layer's rate can pass the sgemm rate)."""
     k = layer["kernel"]
     return (2 * layer["N"] * layer["C_in"] * (layer["C_out"] // layer["groups"])
             * k * k * layer["H"] * layer["W"])

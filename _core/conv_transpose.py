@@ -61,9 +61,12 @@ def _ints(name, v, lengths):
     """``v`` as a tuple of Python ints; an int is repeated to the first allowed length."""
     if type(v) is int:  # the common cases first: this is on every call's path
         return (v,) * lengths[0]
-    if type(v) is tuple and len(v) == 2 and 2 in lengths and type(v[0]) is int \
-            and type(v[1]) is int:
-        return v
+    if type(v) is tuple and len(v) in lengths:
+        for e in v:
+            if type(e) is not int:
+                break
+        else:
+            return v
     if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
         return (int(v),) * lengths[0]
     if isinstance(v, (str, bytes)) or not hasattr(v, "__len__"):
@@ -97,6 +100,8 @@ def _geometry(stride, padding, output_padding, dilation):
     p = _ints("padding", padding, (2, 4))
     if len(p) == 2:
         p = (p[0], p[0], p[1], p[1])
+    if min(s + d) >= 1 and min(p + op) >= 0 and max(s + d + p + op) <= _GEOMETRY_MAX:
+        return s, p, op, d          # in range: the checks below would only repeat this
     _check_range("stride", s, 1, stride)
     _check_range("dilation", d, 1, dilation)
     _check_range("padding", p, 0, padding)

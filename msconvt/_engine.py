@@ -7,7 +7,6 @@ first call so that ``import msconvt`` stays cheap.
 """
 from __future__ import annotations
 
-import numpy as np
 
 __all__ = ["conv_transpose", "crop_for_size"]
 
@@ -36,9 +35,11 @@ def crop_for_size(full, top, want):
 
 def conv_transpose(x, weight, bias, stride, pads, output_padding, dilation, groups,
                    layout="NCHW"):
-    """``convt.conv_transpose2d`` on ndarrays; ``pads`` is (top, bottom, left, right)."""
-    with np.errstate(over="ignore"):  # float16 overflow rounds to inf silently, as in MindSpore
-        return _conv()(x, weight, bias, stride=tuple(stride), padding=tuple(pads),
-                       output_padding=tuple(output_padding), dilation=tuple(dilation),
-                       groups=groups, layout=layout)
+    """``convt.conv_transpose2d`` on ndarrays; ``pads`` is (top, bottom, left, right).
+
+    float16 overflow rounds to inf silently, as in MindSpore: the core's own float16 path
+    ignores it."""
+    return _conv()(x, weight, bias, stride=tuple(stride), padding=tuple(pads),
+                   output_padding=tuple(output_padding), dilation=tuple(dilation),
+                   groups=groups, layout=layout)
 

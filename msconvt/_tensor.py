@@ -181,7 +181,7 @@ class Tensor:
     def shape(self):
         if self._data is None:
             return self._lazy_shape
-        return tuple(int(s) for s in self._data.shape)
+        return self._data.shape         # (a NumPy shape is already a tuple of ints)
 
     @property
     def dtype(self):
@@ -191,7 +191,7 @@ class Tensor:
 
     @property
     def ndim(self):
-        return len(self.shape)
+        return len(self._lazy_shape) if self._data is None else self._data.ndim
 
     @property
     def size(self):

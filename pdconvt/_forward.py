@@ -50,7 +50,10 @@ def _attr_type(value):
 
 
 def _int_list(name, values, op):
-    if all(type(v) is int for v in values):  # as the layer stores them: every call's path
+    for v in values:  # as the layer stores them, plain ints: every call's path
+        if type(v) is not int:
+            break
+    else:
         return list(values)
     ok = all(isinstance(v, (int, np.integer)) for v in values)
     if not ok:

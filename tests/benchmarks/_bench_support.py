@@ -34,7 +34,8 @@ def load_layers():
 
 
 def flops(layer):
-    """Useful FLOPs: 2*N*C_in*(C_out/groups)*KH*KW*H*W."""
+    """The conventional count, 2*N*C_in*(C_out/groups)*KH*KW*H*W (as ``python -m convt
+    bench``: cropped taps included)."""
     k = layer["kernel"]
     return (2 * layer["N"] * layer["C_in"] * (layer["C_out"] // layer["groups"]) * k * k
             * layer["H"] * layer["W"])
