@@ -1380,6 +1380,20 @@ cdef inline Py_ssize_t mask_class(u64 *masks, Py_ssize_t *n, u64 mk) noexcept no
     return n[0] - 1
 
 
+cdef bint axis_classes(const Axis *ax, Py_ssize_t iph, Py_ssize_t j0, Py_ssize_t j1,
+                       Py_ssize_t q0, Py_ssize_t q1, u64 *masks, Py_ssize_t *count,
+                       Py_ssize_t *n) noexcept nogil:
+    """The distinct reach masks of phase rows (columns) q0 .. q1 - 1 in masks[:n], and how
+    many rows have each in count; False when there are more than TAP_CLASSES."""
+    cdef Py_ssize_t q, i
+    for q in range(q0, q1):
+        i = mask_class(masks, n, reach_mask(ax, iph, j0, j1, q))
+        if i < 0:
+            return False
+        count[i] += 1
+    return True
+
+
 cdef inline int popcount(u64 v) noexcept nogil:
     cdef int c = 0
     while v:
@@ -1408,20 +1422,8 @@ cdef Py_ssize_t tap_classes(const Plan *p, const Tile *tl, Py_ssize_t mr, Py_ssi
     for i in range(TAP_CLASSES):
         nrow[i] = 0
         ncol[i] = 0
-    if sort:
-        for q in range(tl.qa, tl.qb):
-            i = mask_class(rms, &nr, reach_mask(&p.ah, tl.iph, tl.jh0, tl.jh1, q))
-            if i < 0:
-                sort = False
-                break
-            nrow[i] += 1
-    if sort:
-        for pp in range(tl.pa, tl.pb):
-            i = mask_class(cms, &nc, reach_mask(&p.aw, tl.ipw, tl.jw0, tl.jw1, pp))
-            if i < 0:
-                sort = False
-                break
-            ncol[i] += 1
+    sort = (sort and axis_classes(&p.ah, tl.iph, tl.jh0, tl.jh1, tl.qa, tl.qb, rms, nrow, &nr)
+            and axis_classes(&p.aw, tl.ipw, tl.jw0, tl.jw1, tl.pa, tl.pb, cms, ncol, &nc))
     if sort:
         # micro-kernel tap passes: sorted, against one class of every tap
         cost = 0
