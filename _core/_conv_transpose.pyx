@@ -480,6 +480,12 @@ cdef inline Py_ssize_t whole_taps(Py_ssize_t zj, Py_ssize_t KK) noexcept nogil:
     return imax(1, zj)
 
 
+cdef inline Py_ssize_t ukr_tile_size(const Plan *p) noexcept nogil:
+    """Elements of one micro-kernel result tile: a row of ``ncop`` channels per pixel of
+    the tile (micro-tiles write only real pixels' rows, a partial one repeating its last)."""
+    return imax(1, p.nb * p.bq * p.bp * p.ncop)
+
+
 cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogil:
     """Pick the algorithm and size the col2im path's tiles.
 
@@ -610,10 +616,9 @@ cdef void choose_algorithm(Plan *p, const floating *w, int forced) noexcept nogi
             choose_cosplit(p)
         choose_prestage(p, sizeof(floating))
         stage3 = p.nb * (p.bq + p.ah.max_off) * (p.bp + p.aw.max_off) * p.kc
-        # padded staging window (none when the input is staged once for every task) and a
-        # tile with room for a partial last micro-tile
+        # padded staging window (none when the input is staged once for every task)
         p.size_t = 1 if p.prestage else imax(1, stage3)
-        p.size_c = (p.nb * p.bq * p.bp + p.mr) * p.ncop
+        p.size_c = ukr_tile_size(p)
         if p.selfpack:
             p.size_c *= p.ah.nph * p.aw.nph      # every phase's tile, kept across blocks
         # pixel offsets, then the pixels sorted by tap class, each class padded to whole
@@ -1090,6 +1095,21 @@ cdef inline void tr16(const floating *src, Py_ssize_t lds, Py_ssize_t ni, Py_ssi
         convt_tr16_f64(src, lds, <int> ni, <int> nj, dst)
 
 
+cdef inline void ukr(bint narrow, Py_ssize_t ntap, const Py_ssize_t *woff,
+                     const Py_ssize_t *delta, Py_ssize_t kc, const floating *w,
+                     const floating **px, floating **c, int accumulate) noexcept nogil:
+    if floating is float:
+        if narrow:
+            convt_ukr_narrow_f32(ntap, woff, delta, kc, w, px, c, accumulate)
+        else:
+            convt_ukr_f32(ntap, woff, delta, kc, w, px, c, accumulate)
+    else:
+        if narrow:
+            convt_ukr_narrow_f64(ntap, woff, delta, kc, w, px, c, accumulate)
+        else:
+            convt_ukr_f64(ntap, woff, delta, kc, w, px, c, accumulate)
+
+
 cdef inline void ukr_rows(Py_ssize_t kc, const floating *w, Py_ssize_t ldw, const floating *a,
                           Py_ssize_t lda, Py_ssize_t ldak, Py_ssize_t nr, floating *c,
                           Py_ssize_t ldc, bint accumulate, const floating *bias) noexcept nogil:
@@ -1273,7 +1293,7 @@ cdef int run_panel_ukr(const floating *x, const floating *w, const floating *bia
     cdef Py_ssize_t ph, nph = p.ah.nph * p.aw.nph, ci, cib, nci, KK = p.ah.k * p.aw.k
     cdef Py_ssize_t r0 = 0, r1 = 0, c0 = 0, c1 = 0
     cdef Py_ssize_t g = tile / p.n_co, cb = tile % p.n_co
-    cdef Py_ssize_t tsize = (p.nb * p.bq * p.bp + p.mr) * p.ncop
+    cdef Py_ssize_t tsize = ukr_tile_size(p)
     # the panel's slice of input channel ci: slice_bytes at wpanel + ci * Cog * KK
     cdef const floating *wpanel = w + (g * p.Cig * p.Cog + cb * p.nbw) * KK
     cdef Py_ssize_t slice_bytes = imin(p.nbw, p.Cog - cb * p.nbw) * KK * sizeof(floating)
@@ -1416,7 +1436,8 @@ cdef Py_ssize_t tap_classes(const Plan *p, const Tile *tl, Py_ssize_t mr, Py_ssi
     cdef u64 cms[TAP_CLASSES]
     cdef Py_ssize_t nrow[TAP_CLASSES]
     cdef Py_ssize_t ncol[TAP_CLASSES]
-    cdef Py_ssize_t pos[TAP_CLASSES * TAP_CLASSES]
+    cdef Py_ssize_t pos[TAP_CLASSES * TAP_CLASSES]     # next free place, per (row, column) set
+    cdef Py_ssize_t key[TAP_CLASSES * TAP_CLASSES]     # the (row, column) set of each class
     cdef Py_ssize_t nr = 0, nc = 0, q, pp, i, j, c, m, img, ncls, cost, size
     cdef bint sort = njh <= 32 and njw <= 32
     for i in range(TAP_CLASSES):
@@ -1451,7 +1472,8 @@ cdef Py_ssize_t tap_classes(const Plan *p, const Tile *tl, Py_ssize_t mr, Py_ssi
                 continue
             rmk[ncls] = rms[i]
             cmk[ncls] = cms[j]
-            pos[i * TAP_CLASSES + j] = seg[ncls]
+            key[ncls] = i * TAP_CLASSES + j
+            pos[key[ncls]] = seg[ncls]
             seg[ncls + 1] = seg[ncls] + ceil_div(size, mr) * mr
             ncls += 1
     m = 0
@@ -1464,14 +1486,9 @@ cdef Py_ssize_t tap_classes(const Plan *p, const Tile *tl, Py_ssize_t mr, Py_ssi
                 pos[i * TAP_CLASSES + j] += 1
                 m += 1
     # pad each class's last micro-tile with its last pixel
-    c = 0
-    for i in range(nr):
-        for j in range(nc):
-            if tl.nimg * nrow[i] * ncol[j] == 0:
-                continue
-            for m in range(pos[i * TAP_CLASSES + j], seg[c + 1]):
-                order[m] = order[m - 1]
-            c += 1
+    for c in range(ncls):
+        for m in range(pos[key[c]], seg[c + 1]):
+            order[m] = order[m - 1]
     return ncls
 
 
@@ -1602,20 +1619,8 @@ cdef void run_phase_ukr(const floating *x, const floating *wk, const floating *b
                                     mm = order[m0 + r]
                                     px[r] = st + poff[mm] * ld + stoff + cs
                                     crow[r] = sc + mm * ldc + cb * NB
-                                if floating is float:
-                                    if p.narrow:
-                                        convt_ukr_narrow_f32(nv, cwoff, cdelta, kk, wcb, px,
-                                                             crow, accumulate)
-                                    else:
-                                        convt_ukr_f32(nv, cwoff, cdelta, kk, wcb, px, crow,
-                                                      accumulate)
-                                else:
-                                    if p.narrow:
-                                        convt_ukr_narrow_f64(nv, cwoff, cdelta, kk, wcb, px,
-                                                             crow, accumulate)
-                                    else:
-                                        convt_ukr_f64(nv, cwoff, cdelta, kk, wcb, px, crow,
-                                                      accumulate)
+                                ukr(p.narrow, nv, cwoff, cdelta, kk, wcb, px, crow,
+                                    accumulate)
                                 if pf != NULL:
                                     convt_pf_step(pf)
                                 m0 += mr

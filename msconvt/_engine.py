@@ -7,7 +7,6 @@ first call so that ``import msconvt`` stays cheap.
 """
 from __future__ import annotations
 
-
 __all__ = ["conv_transpose", "crop_for_size"]
 
 _core = None
