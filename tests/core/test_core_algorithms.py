@@ -38,14 +38,20 @@ class forced:
 
 
 def _check_every_thread_count(x, w, b, algorithm, **kw):
-    """Under the forced algorithm: against the oracle on 1, 2 and 3 threads, and the same
-    bits on each."""
+    """Under the forced algorithm, into an output inside a larger buffer whose margins must
+    not change (``margined``): against the oracle on 1, 2 and 3 threads, and the same bits
+    on each."""
+    shape = convt.output_shape(x.shape, w.shape, **{k: v for k, v in kw.items() if k in (
+        "stride", "padding", "output_padding", "dilation", "groups", "layout")})
     ys = []
     with forced(algorithm):
         for threads in (1, 2, 3):
-            y = convt.conv_transpose2d(x, w, b, num_threads=threads, **kw)
+            out, margins_intact = margined(shape, x.dtype)
+            y = convt.conv_transpose2d(x, w, b, out=out, num_threads=threads, **kw)
+            assert y is out
+            assert margins_intact()
             assert_close(y, x, w, b, **kw)
-            ys.append(y)
+            ys.append(y.copy())
     for y in ys[1:]:
         np.testing.assert_array_equal(y, ys[0])
 
@@ -238,19 +244,7 @@ def test_col2im_gather_form_writes_each_element_once(dtype, activation, n, cin, 
     b = rng.standard_normal(cout).astype(dtype)
     kw = dict(stride=stride, padding=padding, output_padding=output_padding,
               dilation=dilation, activation=activation)
-    shape = convt.output_shape(x.shape, w.shape, stride=stride, padding=padding,
-                               output_padding=output_padding, dilation=dilation)
-    ys = []
-    with forced(2):
-        for threads in (1, 2, 3):
-            out, margins_intact = margined(shape, dtype)
-            y = convt.conv_transpose2d(x, w, b, out=out, num_threads=threads, **kw)
-            assert y is out
-            assert margins_intact()
-            assert_close(y, x, w, b, **kw)
-            ys.append(y.copy())
-    for y in ys[1:]:
-        np.testing.assert_array_equal(y, ys[0])
+    _check_every_thread_count(x, w, b, 2, **kw)
 
 
 def test_nan_weight_sends_a_micro_kernel_plan_to_the_dense_rows():
@@ -577,19 +571,7 @@ def test_micro_kernel_nchw_epilogue_writes_exactly_its_columns(dtype, sw, bias):
         wt = rng.standard_normal((cin, cout // groups, 3, 4)).astype(dtype)
         b = rng.standard_normal(cout).astype(dtype) if bias else None
         kw = dict(stride=(2, sw), padding=(1, 1), output_padding=(1, 0), groups=groups)
-        shape = convt.conv_transpose2d(x, wt, b, **kw).shape
-        ys = []
-        for threads in (1, 2, 3):
-            out, margins_intact = margined(shape, dtype)
-            with forced(3):
-                y = convt.conv_transpose2d(x, wt, b, out=out, num_threads=threads, **kw)
-            assert y is out
-            assert margins_intact(), \
-                (w_in, cout, threads)
-            assert_close(y, x, wt, b, **kw)
-            ys.append(y.copy())
-        for y in ys[1:]:
-            np.testing.assert_array_equal(y, ys[0])
+        _check_every_thread_count(x, wt, b, 3, **kw)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -620,21 +602,11 @@ def test_micro_kernel_skips_taps_that_reach_the_zero_border(dtype, layout, n, ci
     b = rng.standard_normal(cout).astype(dtype)
     kw = dict(stride=stride, padding=padding, output_padding=output_padding,
               dilation=dilation, layout=layout)
-    shape = convt.output_shape(x.shape, w.shape, stride, padding, output_padding, dilation,
-                               1, layout)
-    ys = []
     with forced(3):
         info = convt.plan(x.shape, w.shape, stride, padding, output_padding, dilation,
                           layout=layout, dtype=dtype)
-        assert info["tasks_pack_weight"] == (cin == 300), info
-        for threads in (1, 2, 3):
-            out, margins_intact = margined(shape, dtype)
-            y = convt.conv_transpose2d(x, w, b, out=out, num_threads=threads, **kw)
-            assert margins_intact()
-            assert_close(y, x, w, b, **kw)
-            ys.append(y.copy())
-    for y in ys[1:]:
-        np.testing.assert_array_equal(y, ys[0])
+    assert info["tasks_pack_weight"] == (cin == 300), info
+    _check_every_thread_count(x, w, b, 3, **kw)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
