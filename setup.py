@@ -95,6 +95,12 @@ class BuildExt(build_ext):
             ext.extra_compile_args = cflags + omp + san_flags
             ext.extra_link_args = omp + san_flags
             ext.define_macros = [("CONVT_CYTHON_VERSION", '"%s"' % _cython_version())]
+            # (see _core/_scratch_cache.h) every scratch block with its own redzone under a
+            # sanitizer; kept blocks filled with NaN in the debug build
+            if san:
+                ext.define_macros.append(("CONVT_NO_SCRATCH_CACHE", "1"))
+            if debug:
+                ext.define_macros.append(("CONVT_POISON_SCRATCH", "1"))
         super().build_extensions()
 
 
@@ -113,7 +119,8 @@ def _extensions():
     exts = [
         Extension("convt._conv_transpose", ["_core/_conv_transpose.pyx"],
                   include_dirs=["_core"], depends=["_core/_microkernel.h", "_core/_transpose.h",
-                                              "_core/_rowsum.h", "_core/_col2im.h"]),
+                                              "_core/_rowsum.h", "_core/_col2im.h",
+                                              "_core/_scratch_cache.h"]),
         Extension("convt._openmp_helpers", ["_core/_openmp_helpers.pyx"]),
     ]
     return cythonize(exts, compiler_directives=directives, include_path=["_core"],

@@ -7,8 +7,8 @@
 """
 from ._build import build_info
 from ._threads import get_num_threads, set_num_threads, threads
-from .conv_transpose import conv_transpose2d, output_shape, plan
+from .conv_transpose import conv_transpose2d, output_shape, plan, release_scratch
 
 __all__ = ["conv_transpose2d", "output_shape", "plan", "set_num_threads", "get_num_threads",
-           "threads", "build_info", "__version__"]
+           "threads", "build_info", "release_scratch", "__version__"]
 __version__ = "0.1.0"

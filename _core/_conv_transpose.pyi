@@ -32,3 +32,6 @@ def plan_info(
     groups: int, sh: int, sw: int, pt: int, pl: int, dh: int, dw: int, nhwc: bool,
     algorithm: int = ..., f64: bool = ...,
 ) -> dict: ...   # {"algorithm": str, "per_thread_elements": int, "packed_weight_elements": int}
+
+def scratch_release() -> int: ...    # frees the scratch kept for later calls; bytes freed
+def scratch_kept() -> int: ...       # bytes of scratch kept for later calls (<= 32 MiB)

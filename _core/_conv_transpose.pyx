@@ -120,8 +120,12 @@ cdef extern from "_microkernel.h" nogil:
                             Py_ssize_t lda, Py_ssize_t ldak, Py_ssize_t nr, double *c,
                             Py_ssize_t ldc, int accumulate, const double *bias)
 
-cdef extern from "<stdlib.h>" nogil:
-    void *aligned_alloc(size_t alignment, size_t size)
+cdef extern from "_scratch_cache.h" nogil:
+    # Cache-line aligned scratch, kept from one call for the next (see the header).
+    void *convt_scratch_get(size_t nbytes)
+    void convt_scratch_put(void *p, size_t nbytes)
+    size_t convt_scratch_release()
+    size_t convt_scratch_kept()
 
 cdef extern from *:
     # Defined by setup.py: the Cython that generated this module.
@@ -2462,6 +2466,7 @@ ctypedef struct Scratch:
     # One allocation per thread and per buffer: an overrun of any buffer lands in
     # AddressSanitizer's redzone instead of silently in a neighbouring buffer.
     void **buf          # [nthreads * nparts]
+    size_t nbytes[4]    # of each part
     int nthreads, nparts
 
 
@@ -2473,30 +2478,25 @@ cdef int scratch_alloc(Scratch *s, const Plan *p, int nthreads,
     cdef int nparts = scratch_parts(p, sizes)
     s.nthreads = nthreads
     s.nparts = nparts
+    for j in range(nparts):
+        s.nbytes[j] = imax(1, sizes[j]) * itemsize
     s.buf = <void **> calloc(nthreads * nparts, sizeof(void *))
     if s.buf == NULL:
         return -1
     for i in range(nthreads):
         for j in range(nparts):
-            s.buf[i * nparts + j] = alloc_lines(imax(1, sizes[j]) * itemsize)
+            s.buf[i * nparts + j] = convt_scratch_get(s.nbytes[j])
             if s.buf[i * nparts + j] == NULL:
                 scratch_free(s)
                 return -1
     return 0
 
 
-cdef inline void *alloc_lines(size_t nbytes) noexcept nogil:
-    # Cache-line aligned: weight panels, staged rows and result tiles are runs of 64-byte
-    # vectors, and from malloc's 16-byte alignment every one of their loads and stores
-    # would straddle two lines.
-    return aligned_alloc(64, (nbytes + 63) & ~(<size_t> 63))
-
-
 cdef void scratch_free(Scratch *s) noexcept nogil:
     cdef int i
     if s.buf != NULL:
         for i in range(s.nthreads * s.nparts):
-            free(s.buf[i])
+            convt_scratch_put(s.buf[i], s.nbytes[i % s.nparts])
         free(s.buf)
         s.buf = NULL
 
@@ -2516,11 +2516,11 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
         for i in prange(p.N * p.ah.n_out, schedule="static", num_threads=nthreads):
             fill_bias(out, bias, p, i / p.ah.n_out, i % p.ah.n_out)
     if wsize > 0:
-        wp = <floating *> alloc_lines(wsize * sizeof(floating))
+        wp = <floating *> convt_scratch_get(wsize * sizeof(floating))
         if wp == NULL:
             return -1
     if scratch_alloc(&s, p, nthreads, sizeof(floating)) != 0:
-        free(wp)
+        convt_scratch_put(wp, wsize * sizeof(floating))
         return -1
     if p.algorithm == 2:
         if p.batched:
@@ -2594,7 +2594,7 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
     if p.algorithm == 3:
         koff = <Py_ssize_t *> malloc(2 * p.ah.k * p.aw.k * sizeof(Py_ssize_t))
         if koff == NULL:
-            free(wp)
+            convt_scratch_put(wp, wsize * sizeof(floating))
             scratch_free(&s)
             return -1
         ukr_tap_offsets(p, koff)
@@ -2622,7 +2622,7 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
         if nonfinite:
             # NaN/Inf in the weight: GEMM + col2im, which never multiplies a padding zero
             # by a tap (0 * Inf would put NaN where the definition has none).
-            free(wp)
+            convt_scratch_put(wp, wsize * sizeof(floating))
             scratch_free(&s)
             p.algorithm = 2
             return run_impl(x, w, bias, out, p, nthreads, 2)
@@ -2639,7 +2639,7 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                 run_task_ukr(x, wp, bias, out, p, t, <floating *> s.buf[tid * 3],
                              <floating *> s.buf[tid * 3 + 1], <Py_ssize_t *> s.buf[tid * 3 + 2],
                              wp + staged_at(p))
-        free(wp)
+        convt_scratch_put(wp, wsize * sizeof(floating))
         scratch_free(&s)
         return 0
     nblk = ceil_div(p.Cig, 16)
@@ -2649,7 +2649,7 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
         tid = omp_get_thread_num()
         run_task(x, wp, bias, out, p, t, <floating *> s.buf[tid * 3],
                  <floating *> s.buf[tid * 3 + 1], <floating *> s.buf[tid * 3 + 2])
-    free(wp)
+    convt_scratch_put(wp, wsize * sizeof(floating))
     scratch_free(&s)
     return 0
 
@@ -2840,3 +2840,13 @@ def plan_info(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W, Py_ssize
             "channels_per_task": p.nco if p.algorithm != 2 and not p.depthwise else None,
             "tasks_pack_weight": p.algorithm == 3 and p.selfpack,
             "input_staged_once": p.algorithm == 3 and p.prestage}
+
+
+def scratch_release():
+    """Free the scratch blocks kept for later calls; returns the bytes freed."""
+    return convt_scratch_release()
+
+
+def scratch_kept():
+    """Bytes of scratch kept for later calls (at most 32 MiB, in at most 32 blocks)."""
+    return convt_scratch_kept()
