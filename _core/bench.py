@@ -164,15 +164,25 @@ def machine_info():
     """CPU model, core counts, OS and Python: the context every number depends on."""
     model = platform.processor() or platform.machine()
     flags = ""
+    ident = {}
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
-                if line.startswith("model name") and model in ("", platform.machine()):
-                    model = line.split(":", 1)[1].strip()
-                elif line.startswith("flags") and not flags:
-                    flags = line.split(":", 1)[1]
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key == "model name" and model in ("", platform.machine()):
+                    model = value.strip()
+                elif key == "flags" and not flags:
+                    flags = value
+                elif key in ("cpu family", "model") and key not in ident:
+                    ident[key] = value.strip()
     except OSError:
         pass
+    # Hypervisors often mask the model name ("AMD EPYC"); the family and model numbers
+    # still tell the generation (AMD family 25: Zen 3/4, 26: Zen 5), and with it whether
+    # 512-bit FMAs run at full width, which no flag shows.
+    if len(ident) == 2:
+        model = f"{model} (family {ident['cpu family']}, model {ident['model']})"
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
