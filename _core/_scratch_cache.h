@@ -10,7 +10,8 @@
  * blocks are kept and handed out again for a request of exactly the same size.
  *
  * Bounds: at most CONVT_CACHE_BLOCKS blocks and CONVT_CACHE_BYTES in all; the oldest go
- * first.  convt_scratch_release() frees everything kept (convt.release_scratch()).
+ * first.  convt_scratch_release() frees everything kept (convt.release_scratch()), and an
+ * allocation that fails frees everything kept and tries once more.
  * Exact sizes only, so a reused block never hides an overrun behind a larger block; and
  * builds that define CONVT_NO_SCRATCH_CACHE (AddressSanitizer) allocate every block
  * afresh, so each still has its own redzone.  Builds that define CONVT_POISON_SCRATCH (the
@@ -57,6 +58,8 @@ static inline size_t convt_lines(size_t nbytes)
     return (nbytes + 63) & ~(size_t)63;
 }
 
+static size_t convt_scratch_release(void);
+
 static void *convt_scratch_get(size_t nbytes)
 {
     size_t n = convt_lines(nbytes);
@@ -76,8 +79,13 @@ static void *convt_scratch_get(size_t nbytes)
     convt_cache_release();
     if (p != NULL)
         return p;
-#endif
+    p = aligned_alloc(64, n);
+    if (p == NULL && convt_scratch_release() > 0)
+        p = aligned_alloc(64, n);   /* the kept blocks may be what is in the way */
+    return p;
+#else
     return aligned_alloc(64, n);
+#endif
 }
 
 /* Give back a block of convt_scratch_get(nbytes) (NULL is ignored). */

@@ -77,3 +77,45 @@ def test_ten_thousand_calls_do_not_grow_rss():
     mib = 1 << 20
     assert middle - before < 4 * mib, f"10,000 calls grew RSS by {(middle - before) / mib:.1f} MiB"
     assert after - middle < 2 * mib, f"failing calls grew RSS by {(after - middle) / mib:.1f} MiB"
+
+
+KEPT_CHILD = r"""
+import resource
+import numpy as np
+import convt
+import convt._conv_transpose as kernel
+
+def vm_bytes():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmSize"):
+                return int(line.split()[1]) * 1024
+
+rng = np.random.default_rng(0)
+# A keeps about 14 MiB of scratch after its call
+xa = rng.standard_normal((1, 1024, 32, 32), dtype=np.float32)
+wa = rng.standard_normal((1024, 512, 2, 2), dtype=np.float32)
+convt.conv_transpose2d(xa, wa, stride=2)
+kept = kernel.scratch_kept()
+# B needs blocks of other sizes; its output exists already, so scratch is all it allocates
+xb = rng.standard_normal((1, 512, 32, 32), dtype=np.float32)
+wb = rng.standard_normal((512, 512, 2, 2), dtype=np.float32)
+need = convt.plan(xb.shape, wb.shape, stride=2)["scratch_bytes"]
+out = np.empty(convt.output_shape(xb.shape, wb.shape, stride=2), np.float32)
+assert kept > 2 * need, (kept, need)
+# room for half of B's scratch: B can run only if the kept blocks give way
+limit = vm_bytes() + need // 2
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+convt.conv_transpose2d(xb, wb, stride=2, out=out)
+print("KEPT", kept, need, kernel.scratch_kept(), flush=True)
+"""
+
+
+def test_kept_scratch_gives_way_when_memory_runs_short():
+    proc = subprocess.run([sys.executable, "-c", KEPT_CHILD], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("KEPT ")][-1]
+    kept_before, need, kept_after = (int(v) for v in line.split()[1:])
+    # the first call's blocks were freed to make room; only the second call's are kept
+    assert need <= kept_after < kept_before, line
