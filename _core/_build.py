@@ -11,7 +11,7 @@ def build_info() -> dict:
 
     Importing the kernel module loads scipy's BLAS, so this costs a first call's import.
     """
-    from . import _conv_transpose  # noqa: F401  (loads scipy.linalg.cython_blas)
+    from . import _conv_transpose  # (also loads scipy.linalg.cython_blas)
     from ._threads import blas_single_threaded, get_num_threads
 
     info = {
@@ -19,6 +19,7 @@ def build_info() -> dict:
         "max_threads": _openmp_helpers.max_threads(),
         "default_threads": get_num_threads(),
         "cython_version": _cython_version(),
+        "scratch_cache": _conv_transpose.SCRATCH_CACHE,
         "blas": "unknown",
         "blas_info": {},
         "python": platform.python_version(),

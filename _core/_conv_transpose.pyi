@@ -33,5 +33,6 @@ def plan_info(
     algorithm: int = ..., f64: bool = ...,
 ) -> dict: ...   # {"algorithm": str, "per_thread_elements": int, "packed_weight_elements": int}
 
+SCRATCH_CACHE: bool                  # this build keeps scratch between calls (not under ASan)
 def scratch_release() -> int: ...    # frees the scratch kept for later calls; bytes freed
 def scratch_kept() -> int: ...       # bytes of scratch kept for later calls (<= 32 MiB)

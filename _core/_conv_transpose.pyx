@@ -121,7 +121,9 @@ cdef extern from "_microkernel.h" nogil:
                             Py_ssize_t ldc, int accumulate, const double *bias)
 
 cdef extern from "_scratch_cache.h" nogil:
-    # Cache-line aligned scratch, kept from one call for the next (see the header).
+    # Cache-line aligned scratch, kept from one call for the next (see the header),
+    # except in builds that define CONVT_NO_SCRATCH_CACHE.
+    const int CONVT_SCRATCH_CACHE
     void *convt_scratch_get(size_t nbytes)
     void convt_scratch_put(void *p, size_t nbytes)
     size_t convt_scratch_release()
@@ -2840,6 +2842,10 @@ def plan_info(Py_ssize_t N, Py_ssize_t Cin, Py_ssize_t H, Py_ssize_t W, Py_ssize
             "channels_per_task": p.nco if p.algorithm != 2 and not p.depthwise else None,
             "tasks_pack_weight": p.algorithm == 3 and p.selfpack,
             "input_staged_once": p.algorithm == 3 and p.prestage}
+
+
+# Whether this build keeps scratch between calls (not under AddressSanitizer).
+SCRATCH_CACHE = bool(CONVT_SCRATCH_CACHE)
 
 
 def scratch_release():

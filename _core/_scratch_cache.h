@@ -24,6 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef CONVT_NO_SCRATCH_CACHE
+#define CONVT_SCRATCH_CACHE 0
+#else
+#define CONVT_SCRATCH_CACHE 1
+#endif
 #define CONVT_CACHE_BLOCKS 32
 #define CONVT_CACHE_BYTES ((size_t)32 << 20)
 
