@@ -2470,20 +2470,33 @@ ctypedef struct Scratch:
     void **buf          # [nthreads * nparts]
     size_t nbytes[4]    # of each part
     int nthreads, nparts
+    void *once          # allocated once per call (alloc_sizes' ``packed``), or NULL
+    size_t once_nbytes
 
 
 cdef int scratch_alloc(Scratch *s, const Plan *p, int nthreads,
                        size_t itemsize) noexcept nogil:
-    """Allocate the buffers of ``scratch_parts`` for each thread.  0 or -1 (malloc)."""
+    """Allocate the once-per-call buffer of ``alloc_sizes`` and the buffers of
+    ``scratch_parts`` for each thread.  0 or -1 (malloc; nothing is left allocated)."""
     cdef Py_ssize_t sizes[4]
+    cdef Py_ssize_t per_thread, packed
     cdef int i, j
     cdef int nparts = scratch_parts(p, sizes)
+    alloc_sizes(p, &per_thread, &packed)
     s.nthreads = nthreads
     s.nparts = nparts
     for j in range(nparts):
         s.nbytes[j] = imax(1, sizes[j]) * itemsize
+    s.buf = NULL
+    s.once = NULL
+    s.once_nbytes = packed * itemsize
+    if packed > 0:
+        s.once = convt_scratch_get(s.once_nbytes)
+        if s.once == NULL:
+            return -1
     s.buf = <void **> calloc(nthreads * nparts, sizeof(void *))
     if s.buf == NULL:
+        scratch_free(s)
         return -1
     for i in range(nthreads):
         for j in range(nparts):
@@ -2496,6 +2509,8 @@ cdef int scratch_alloc(Scratch *s, const Plan *p, int nthreads,
 
 cdef void scratch_free(Scratch *s) noexcept nogil:
     cdef int i
+    convt_scratch_put(s.once, s.once_nbytes)
+    s.once = NULL
     if s.buf != NULL:
         for i in range(s.nthreads * s.nparts):
             convt_scratch_put(s.buf[i], s.nbytes[i % s.nparts])
@@ -2506,24 +2521,18 @@ cdef void scratch_free(Scratch *s) noexcept nogil:
 cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                   floating *out, Plan *p, int nthreads, int forced) noexcept nogil:
     """Pack the weight, optionally prefill, then run every task.  0 or -1 (malloc)."""
-    cdef Py_ssize_t wsize, per_thread
     cdef Py_ssize_t i, t, tid, nblk, band, nbands, cb
     cdef Py_ssize_t *koff
     cdef Py_ssize_t *dw_chan
     cdef int nonfinite = 0
-    alloc_sizes(p, &per_thread, &wsize)
-    cdef floating *wp = NULL
     cdef Scratch s
     if p.prefill:
         for i in prange(p.N * p.ah.n_out, schedule="static", num_threads=nthreads):
             fill_bias(out, bias, p, i / p.ah.n_out, i % p.ah.n_out)
-    if wsize > 0:
-        wp = <floating *> convt_scratch_get(wsize * sizeof(floating))
-        if wp == NULL:
-            return -1
     if scratch_alloc(&s, p, nthreads, sizeof(floating)) != 0:
-        convt_scratch_put(wp, wsize * sizeof(floating))
         return -1
+    # the repacked weight (and the input staged once), when the algorithm has them
+    cdef floating *wp = <floating *> s.once
     if p.algorithm == 2:
         if p.batched:
             # tasks = (block of whole images, group, channel chunk)
@@ -2596,7 +2605,6 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
     if p.algorithm == 3:
         koff = <Py_ssize_t *> malloc(2 * p.ah.k * p.aw.k * sizeof(Py_ssize_t))
         if koff == NULL:
-            convt_scratch_put(wp, wsize * sizeof(floating))
             scratch_free(&s)
             return -1
         ukr_tap_offsets(p, koff)
@@ -2624,7 +2632,6 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
         if nonfinite:
             # NaN/Inf in the weight: GEMM + col2im, which never multiplies a padding zero
             # by a tap (0 * Inf would put NaN where the definition has none).
-            convt_scratch_put(wp, wsize * sizeof(floating))
             scratch_free(&s)
             p.algorithm = 2
             return run_impl(x, w, bias, out, p, nthreads, 2)
@@ -2641,7 +2648,6 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
                 run_task_ukr(x, wp, bias, out, p, t, <floating *> s.buf[tid * 3],
                              <floating *> s.buf[tid * 3 + 1], <Py_ssize_t *> s.buf[tid * 3 + 2],
                              wp + staged_at(p))
-        convt_scratch_put(wp, wsize * sizeof(floating))
         scratch_free(&s)
         return 0
     nblk = ceil_div(p.Cig, 16)
@@ -2651,7 +2657,6 @@ cdef int run_impl(const floating *x, const floating *w, const floating *bias,
         tid = omp_get_thread_num()
         run_task(x, wp, bias, out, p, t, <floating *> s.buf[tid * 3],
                  <floating *> s.buf[tid * 3 + 1], <floating *> s.buf[tid * 3 + 2])
-    convt_scratch_put(wp, wsize * sizeof(floating))
     scratch_free(&s)
     return 0
 
